@@ -3,7 +3,7 @@ import { baseTsupConfig } from '../../tsup.config.base';
 
 export default defineConfig({
   ...baseTsupConfig,
-  entry: ['src/index.ts', 'src/machines.ts'],
+  entry: ['src/index.ts', 'src/machines.ts', 'src/openapi.ts'],
   // Shared code between the two entries lands in one chunk instead of being duplicated.
   splitting: true,
   platform: 'neutral',
