@@ -76,6 +76,23 @@ const signalDraft = (s: SlaSignal): TimelineEventDraft => {
   };
 };
 
+/** Turns SLA signals not yet written into timeline drafts and escalation triggers (each once). */
+function collectSignals(
+  signals: readonly SlaSignal[],
+  fired: Set<string>,
+  drafts: TimelineEventDraft[],
+  triggers: EscalationTriggerEvent[],
+): void {
+  for (const signal of signals) {
+    const key = signalKey(signal);
+    if (fired.has(key)) continue;
+    fired.add(key);
+    drafts.push(signalDraft(signal));
+    if (signal.type !== 'sla.met')
+      triggers.push({ on: signal.type, kind: signal.kind, metric: signal.metric });
+  }
+}
+
 /**
  * One recording step, pure: applies field changes and SLA facts, numbers the new timeline events
  * (SLA signals included, each written once), and asks escalation rules what to do.
@@ -100,14 +117,7 @@ export function recordStep(
       if (fact.type !== 'tick') slaFacts.push(fact);
       const step = applySlaFact(sla, fact, ctx.slaEnv);
       sla = step.state;
-      for (const signal of step.signals) {
-        const key = signalKey(signal);
-        if (fired.has(key)) continue;
-        fired.add(key);
-        drafts.push(signalDraft(signal));
-        if (signal.type !== 'sla.met')
-          triggers.push({ on: signal.type, kind: signal.kind, metric: signal.metric });
-      }
+      collectSignals(step.signals, fired, drafts, triggers);
     }
     ctx = { ...ctx, sla, slaFacts, firedSignals: [...fired] };
   }
@@ -128,14 +138,7 @@ export function replayStep(
   const fired = new Set(context.firedSignals);
   const drafts: TimelineEventDraft[] = [];
   const triggers: EscalationTriggerEvent[] = [];
-  for (const signal of signals) {
-    const key = signalKey(signal);
-    if (fired.has(key)) continue;
-    fired.add(key);
-    drafts.push(signalDraft(signal));
-    if (signal.type !== 'sla.met')
-      triggers.push({ on: signal.type, kind: signal.kind, metric: signal.metric });
-  }
+  collectSignals(signals, fired, drafts, triggers);
   return finishStep({ ...context, sla: state, firedSignals: [...fired] }, drafts, triggers, at, customRules);
 }
 

@@ -1,9 +1,20 @@
-import { type AnyEventObject, type EventObject, enqueueActions, setup } from 'xstate';
+import {
+  type AnyEventObject,
+  type EventObject,
+  enqueueActions,
+  type MetaObject,
+  type NonReducibleUnknown,
+  type StateMachine,
+  type StateSchema,
+  type StateValue,
+  setup,
+  type Values,
+} from 'xstate';
 import { initialSlaState } from '../sla/sla.clock';
 import type { SlaFact } from '../sla/sla.types';
 import type { CustomEscalationRule, EscalationTriggerEvent } from '../tiers/escalation.rules';
 import { TIERS, type Tier } from '../tiers/tier.schema';
-import { iso, ms, recordStep, replayStep, type StepInput, slaAttributes } from './ticket.actions';
+import { ms, recordStep, replayStep, type StepInput, type StepResult, slaAttributes } from './ticket.actions';
 import { isEvent, STATUS_MOVES, ticketGuards } from './ticket.guards';
 import { TICKET_STATUSES, type TicketStatus } from './ticket.schema';
 import type {
@@ -175,18 +186,7 @@ export function createTicketMachine<TExtra extends EventObject & EventMeta = nev
         const input = recordInput(context, event, params.kind);
         if (!input) return;
         const result = step(context, input);
-        enqueue.assign(() => result.context);
-        for (const e of result.events) enqueue.emit({ type: 'timeline', event: e });
-        if (result.escalation) {
-          enqueue.raise({
-            type: 'TIER.ESCALATE',
-            to: result.escalation.to,
-            reason: result.escalation.reason,
-            ruleId: result.escalation.ruleId,
-            at: input.at,
-            actor: { type: 'system' },
-          });
-        }
+        commitStep(enqueue, result, input.at);
       }),
       replay: enqueueActions(({ context, event, enqueue }) => {
         if (!isEvent(event, 'POLICIES.UPDATE')) return;
@@ -196,18 +196,7 @@ export function createTicketMachine<TExtra extends EventObject & EventMeta = nev
           escalationRules: event.escalationRules ?? context.escalationRules,
         };
         const result = replayStep(next, event.at, customRules);
-        enqueue.assign(() => result.context);
-        for (const e of result.events) enqueue.emit({ type: 'timeline', event: e });
-        if (result.escalation) {
-          enqueue.raise({
-            type: 'TIER.ESCALATE',
-            to: result.escalation.to,
-            reason: result.escalation.reason,
-            ruleId: result.escalation.ruleId,
-            at: event.at,
-            actor: { type: 'system' },
-          });
-        }
+        commitStep(enqueue, result, event.at);
       }),
       enterStatus: enqueueActions(
         ({ context, event, enqueue }, params: { status: TicketStatus; state: string }) => {
@@ -253,18 +242,7 @@ export function createTicketMachine<TExtra extends EventObject & EventMeta = nev
               },
             },
           );
-          enqueue.assign(() => result.context);
-          for (const e of result.events) enqueue.emit({ type: 'timeline', event: e });
-          if (result.escalation) {
-            enqueue.raise({
-              type: 'TIER.ESCALATE',
-              to: result.escalation.to,
-              reason: result.escalation.reason,
-              ruleId: result.escalation.ruleId,
-              at,
-              actor: { type: 'system' },
-            });
-          }
+          commitStep(enqueue, result, at);
         },
       ),
       changeTier: enqueueActions(({ context, event, enqueue }, params: { to: Tier }) => {
@@ -494,6 +472,23 @@ export function createTicketMachine<TExtra extends EventObject & EventMeta = nev
   return machine as unknown as TicketMachine<TExtra>;
 }
 
+/** Where a step's results go: the context, the emitted timeline, and a raised rule escalation. */
+interface StepSink {
+  assign(assigner: () => TicketContext): void;
+  emit(event: TicketEmitted): void;
+  raise(event: TicketEvent): void;
+}
+
+/** Commits a step: assigns the context, emits its timeline events, raises what a rule decided. */
+function commitStep(enqueue: StepSink, result: StepResult, at: string): void {
+  enqueue.assign(() => result.context);
+  for (const event of result.events) enqueue.emit({ type: 'timeline', event });
+  if (result.escalation) {
+    const { to, reason, ruleId } = result.escalation;
+    enqueue.raise({ type: 'TIER.ESCALATE', to, reason, ruleId, at, actor: { type: 'system' } });
+  }
+}
+
 /** Kinds of recording steps (one named action, parameterised, keeps the machine config small). */
 type RecordKind =
   | 'created'
@@ -692,45 +687,24 @@ export type TicketMachine<TExtra extends EventObject = never> = [TExtra] extends
   ? BaseTicketMachine
   : ExtendedMachine<TExtra>;
 
-type BaseTicketMachine = ReturnType<typeof baseMachineShape>;
-declare function baseMachineShape(): ReturnType<typeof setupShape>;
-declare function setupShape(): import('xstate').StateMachine<
+type TicketMachineOf<TEvent extends EventObject> = StateMachine<
   TicketContext,
-  TicketEvent,
+  TEvent,
   Record<string, never>,
   never,
-  import('xstate').Values<{
+  Values<{
     notify: { type: 'notify'; params: { reason: Extract<TicketEmitted, { type: 'notify' }>['reason'] } };
     requestAssignment: { type: 'requestAssignment'; params: undefined };
   }>,
   never,
   never,
-  import('xstate').StateValue,
+  StateValue,
   string,
   TicketMachineInput,
-  import('xstate').NonReducibleUnknown,
+  NonReducibleUnknown,
   TicketEmitted,
-  import('xstate').MetaObject,
-  import('xstate').StateSchema
+  MetaObject,
+  StateSchema
 >;
-type ExtendedMachine<TExtra extends EventObject> = import('xstate').StateMachine<
-  TicketContext,
-  TicketEvent | TExtra,
-  Record<string, never>,
-  never,
-  import('xstate').Values<{
-    notify: { type: 'notify'; params: { reason: Extract<TicketEmitted, { type: 'notify' }>['reason'] } };
-    requestAssignment: { type: 'requestAssignment'; params: undefined };
-  }>,
-  never,
-  never,
-  import('xstate').StateValue,
-  string,
-  TicketMachineInput,
-  import('xstate').NonReducibleUnknown,
-  TicketEmitted,
-  import('xstate').MetaObject,
-  import('xstate').StateSchema
->;
-
-export { iso as toIsoInstant };
+type BaseTicketMachine = TicketMachineOf<TicketEvent>;
+type ExtendedMachine<TExtra extends EventObject> = TicketMachineOf<TicketEvent | TExtra>;
