@@ -187,6 +187,8 @@ export {
   ClockStatusSchema,
   type ClockSummary,
   ClockSummarySchema,
+  type NextResponseFrom,
+  NextResponseFromSchema,
   SLA_METRICS,
   type SlaConditions,
   SlaConditionsSchema,

@@ -2,8 +2,10 @@
 // clocks and escalation rules), the stateless runtime a server drives it with, and the widget flow.
 // Explicit named exports only.
 
+// The types a workflow extension is written with, so an extension needs only this entry.
+export type { Actor } from './shared/primitives.schema';
 export { selectTimers } from './tickets/ticket.actions';
-export { isEvent, STATUS_MOVES, ticketGuards } from './tickets/ticket.guards';
+export { CUSTOMER_MAY_SEND, isEvent, STATUS_MOVES, ticketGuards } from './tickets/ticket.guards';
 export {
   createTicketMachine,
   DEFAULT_TICKET_SETTINGS,
@@ -21,6 +23,7 @@ export {
   type TicketStep,
   toTicket,
 } from './tickets/ticket.runtime';
+export type { EventMeta } from './tickets/ticket.types';
 export type { WidgetApi, WidgetMessage, WidgetScreen, WidgetSnapshot } from './widget/widget.connect';
 export { connectWidget } from './widget/widget.connect';
 export {

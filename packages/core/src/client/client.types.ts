@@ -66,9 +66,11 @@ export interface ClientOptions {
   fetch?: TierdeskFetch;
   /**
    * Retries with exponential backoff (300 ms × 2ⁿ, jittered to 50–100 %, capped by `backoffLimitMs`).
-   * Only retried: GET, HEAD, PUT, DELETE, and POST/PATCH carrying an `Idempotency-Key`; on network
-   * errors and on 408, 429, 500, 502, 503 and 504, honouring `Retry-After` on 429 and 503.
-   * Timeouts and other 4xx are never retried.
+   * Only retried: GET and HEAD, POSTs (each carries an `Idempotency-Key`, generated when not given),
+   * and PUT/PATCH/DELETE only when the caller passes an `Idempotency-Key`; on network errors and on
+   * 408, 429, 500, 502, 503 and 504, honouring `Retry-After` on 429 and 503. An attempt that times
+   * out is retried for GET and HEAD only (a write may still be carried out). Other 4xx are never
+   * retried.
    */
   retry?: ClientRetryOptions;
   /** Time allowed for each attempt to receive the response headers, in milliseconds. Default `10_000`. */
@@ -85,7 +87,7 @@ export interface CallOptions {
   signal?: TierdeskAbortSignal;
   /**
    * The `Idempotency-Key` of this logical call, used by all its retries. POSTs get a fresh one when
-   * omitted; giving one to a PATCH makes it retriable. Ignored on GET and HEAD.
+   * omitted; giving one to a PUT, PATCH or DELETE makes it retriable. Ignored on GET and HEAD.
    */
   idempotencyKey?: string;
   /** Extra headers for this call; they override the client's. */

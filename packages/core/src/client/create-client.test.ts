@@ -418,16 +418,74 @@ describe('retries', () => {
     expect(error).toMatchObject({ code: 'network', route: 'listAgents' });
   });
 
-  it('times out with TierdeskNetworkError code timeout, without retrying', async () => {
+  it('retries a GET whose attempt times out, and reports the timeout once the limit is reached', async () => {
+    handler = (_req, res, attempt) => {
+      if (attempt === 1) setTimeout(() => send(res, 200, { items: [] }), 500).unref();
+      else send(res, 200, { items: [] });
+    };
+    await expect(client({ timeoutMs: 100 }).listAgents()).resolves.toEqual({ items: [] });
+    expect(seen).toHaveLength(2);
+
+    seen = [];
     handler = (_req, res) => {
       setTimeout(() => send(res, 200, { items: [] }), 500).unref();
     };
     const started = performance.now();
-    const error = await failure(client({ timeoutMs: 100 }).listAgents());
+    const error = await failure(
+      client({ timeoutMs: 100, retry: { limit: 1, backoffLimitMs: 1 } }).listAgents(),
+    );
     expect(error).toBeInstanceOf(TierdeskNetworkError);
     expect(error).toMatchObject({ code: 'timeout' });
     expect(performance.now() - started).toBeLessThan(450);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('does not retry a POST that times out, even with its Idempotency-Key', async () => {
+    handler = (_req, res) => {
+      setTimeout(() => send(res, 201, ticket), 500).unref();
+    };
+    const error = await failure(
+      client({ timeoutMs: 100 }).createTicket(
+        { body: { subject: 'Hi', body: 'There' } },
+        { idempotencyKey: 'k' },
+      ),
+    );
+    expect(error).toMatchObject({ name: 'TierdeskNetworkError', code: 'timeout' });
     expect(seen).toHaveLength(1);
+  });
+
+  it('retries PUT and DELETE only when the caller passes an Idempotency-Key', async () => {
+    const down = (_req: SeenRequest, res: ServerResponse) =>
+      send(res, 503, { error: { code: 'unavailable', message: 'Down' } });
+    const c = client();
+    const calendar = {
+      id: 'cal',
+      timeZone: 'Europe/Berlin',
+      weekly: [{ day: 1, start: '09:00', end: '17:00' }],
+      holidays: [],
+    };
+    const calls = {
+      put: (key?: string) =>
+        c.replaceCalendar(
+          { params: { id: 'cal' }, body: calendar },
+          key === undefined ? {} : { idempotencyKey: key },
+        ),
+      delete: (key?: string) =>
+        c.deleteArticle({ params: { articleId: 'a_1' } }, key === undefined ? {} : { idempotencyKey: key }),
+    };
+    for (const [method, call] of Object.entries(calls)) {
+      seen = [];
+      handler = down;
+      expect(await failure(call()), method).toMatchObject({ code: 'unavailable', status: 503 });
+      expect(seen.map((r) => r.method)).toEqual([method.toUpperCase()]);
+      expect(seen[0]?.headers['idempotency-key']).toBeUndefined();
+
+      seen = [];
+      handler = (req, res, attempt) =>
+        attempt === 1 ? down(req, res) : req.method === 'DELETE' ? send(res, 204) : send(res, 200, calendar);
+      await call(`${method}-1`);
+      expect(seen.map((r) => r.headers['idempotency-key'])).toEqual([`${method}-1`, `${method}-1`]);
+    }
   });
 
   it('stops on abort, also while waiting to retry', async () => {

@@ -14,7 +14,9 @@ import {
 
 const RETRY_STATUS_CODES = [408, 429, 500, 502, 503, 504];
 const RETRY_AFTER_STATUS_CODES = [429, 503];
-const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+// Only reads are retried by default. A write is retried only when it carries an Idempotency-Key,
+// so the server can recognise the retry: every POST gets one, other writes when the caller gives one.
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRY_LIMIT = 2;
 const DEFAULT_MAX_RETRY_AFTER_MS = 30_000;
@@ -97,18 +99,18 @@ export function createClient(options: ClientOptions): TierdeskClient {
       if (token) headers.authorization = `Bearer ${token}`;
     }
 
-    const method = route.method;
-    const mayCarryKey = method !== 'GET';
+    const method: string = route.method;
+    const safe = SAFE_METHODS.has(method);
     // One key per logical call: ky resends the same Request on every retry, so the server can
     // recognise a retry of a POST it already carried out and replay its first answer.
-    const idempotencyKey = mayCarryKey
-      ? (callOptions.idempotencyKey ??
+    const idempotencyKey = safe
+      ? undefined
+      : (callOptions.idempotencyKey ??
         headers['idempotency-key'] ??
-        (method === 'POST' ? makeIdempotencyKey() : undefined))
-      : undefined;
+        (method === 'POST' ? makeIdempotencyKey() : undefined));
     if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
     else delete headers['idempotency-key'];
-    const retriable = IDEMPOTENT_METHODS.has(method) || idempotencyKey !== undefined;
+    const retriable = safe || idempotencyKey !== undefined;
 
     const signal = callOptions.signal;
     let response: FetchResponseLike;
@@ -130,7 +132,8 @@ export function createClient(options: ClientOptions): TierdeskClient {
           maxRetryAfter: maxRetryAfterMs,
           ...(backoffLimitMs === undefined ? {} : { backoffLimit: backoffLimitMs }),
           jitter: (delayMs: number) => delayMs * (0.5 + Math.random() * 0.5),
-          retryOnTimeout: false,
+          // A write that timed out may still be carried out by the server: only reads are resent.
+          retryOnTimeout: safe,
           shouldRetry: ({ error }) => {
             if (signal?.aborted) return false;
             if (error instanceof HTTPError) {
@@ -138,6 +141,7 @@ export function createClient(options: ClientOptions): TierdeskClient {
               // Fail at once rather than hang when the server asks for a long pause.
               return waitMs !== undefined && waitMs > maxRetryAfterMs ? false : undefined;
             }
+            if (error instanceof TimeoutError) return safe ? undefined : false;
             // fetch rejects with a TypeError when the network fails; anything else is not transient.
             return error instanceof TypeError ? undefined : false;
           },

@@ -8,8 +8,12 @@ export type TierdeskClientErrorCode =
   | 'invalid_response'
   | 'invalid_usage';
 
-/** Every code a {@link TierdeskError} can carry: the API's codes and the client's own. */
 // `string & {}` keeps editor completion for the known codes while accepting codes a newer server adds.
+/**
+ * Every code a {@link TierdeskError} can carry: the API's codes ({@link ErrorCode}), the client's
+ * own ({@link TierdeskClientErrorCode}), and any code a newer server adds. Switch on the known ones
+ * and keep a default branch.
+ */
 export type TierdeskErrorCode = ErrorCode | TierdeskClientErrorCode | (string & {});
 
 /** Where invalid input was found before sending. */

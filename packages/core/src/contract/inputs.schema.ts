@@ -164,6 +164,10 @@ export const MetricsQuerySchema = z.object({
 export const StreamEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ticket.updated'), ticket: TicketSchema }),
   z.object({ type: z.literal('timeline.appended'), ticketId: IdSchema, event: TimelineEventSchema }),
+  /** The replay after `Last-Event-ID` is done; live events follow. Its id is a resume position. */
+  z.object({ type: z.literal('stream.ready') }),
+  /** More was missed than the server replays: refetch over the REST API; live events continue. */
+  z.object({ type: z.literal('stream.reset'), reason: z.literal('backlog_exceeded') }),
 ]);
 /** A realtime stream event. */
 export type StreamEvent = z.infer<typeof StreamEventSchema>;

@@ -193,6 +193,38 @@ describe('warnings and breaches', () => {
     ]);
   });
 
+  it('restarts next response on each customer reply with nextResponseFrom: latest_customer_message', () => {
+    const latest = policy({ ...std, nextResponseFrom: 'latest_customer_message' });
+    const env = envOf(latest);
+    // FR met at 10. Customer writes at 20 (due 50), then at 40: a new run, due 40 + 30 = 70.
+    const facts = [created(0), agent(10), customer(20), customer(40)];
+    const { state } = replaySla(facts, env);
+    expect(clockOf(state, 'sla:next_response')).toMatchObject({
+      run: 2,
+      startedAt: at(40),
+      status: 'running',
+    });
+    expect(minutesOf(nextSlaDueAt(state, env) ?? 0)).toBe(64); // NR warning: 40 + 0.8 × 30
+    expect(applySlaFact(state, tick(50), env).signals).toEqual([]);
+    expect(show(applySlaFact(state, tick(70), env).signals)).toEqual([
+      'sla.warning sla:next_response#2 @64',
+      'sla.breached sla:next_response#2 @70',
+    ]);
+    // A run that already warned restarts clean; the reply meets the latest run only.
+    const { signals } = live([...facts.slice(0, 3), tick(45), customer(46), agent(50)], env);
+    expect(show(signals.filter((sig) => sig.clockId === 'sla:next_response'))).toEqual([
+      'sla.warning sla:next_response#1 @44',
+      'sla.met sla:next_response#2 @50',
+    ]);
+    // Still no next response while the first response is pending, and it stops when solved.
+    expect(replaySla([created(0), customer(5)], env).state.clocks['sla:next_response']).toBeUndefined();
+    const solved = replaySla([...facts, status(45, 'solved')], env).state;
+    expect(clockOf(solved, 'sla:next_response').status).toBe('stopped');
+    // The default keeps counting from the first unanswered message.
+    expect(SlaPolicySchema.parse({ id: 'd', name: 'd', targets: {} }).nextResponseFrom).toBeUndefined();
+    expect(clockOf(replaySla(facts, envOf(std)).state, 'sla:next_response').startedAt).toBe(at(20));
+  });
+
   it('lets a new next-response run warn again', () => {
     const env = envOf(std);
     // Run 1 from 10 warns at 34, met at 36; run 2 from 50 warns at 74 and breaches at 80.
@@ -584,6 +616,73 @@ describe('known bugs of other help desks', () => {
   });
 });
 
+describe('a deactivated policy with a fallback', () => {
+  // A matches first; B (customer SLA) and O2 (OLA) are what a ticket falls back to once A and O1 go.
+  const A = policy({ id: 'A', targets: { first_response: { minutes: 60 }, resolution: { minutes: 480 } } });
+  const B = policy({
+    id: 'B',
+    position: 1,
+    targets: {
+      first_response: { minutes: 60 },
+      next_response: { minutes: 30 },
+      resolution: { minutes: 600 },
+    },
+  });
+  const O1 = policy({
+    id: 'O1',
+    kind: 'ola',
+    conditions: { tiers: [1] },
+    targets: { resolution: { minutes: 90 } },
+  });
+  const O2 = policy({ id: 'O2', kind: 'ola', position: 1, targets: { resolution: { minutes: 240 } } });
+  const before: SlaEnvironment = { policies: [A, B, O1, O2], calendars: [berlin] };
+  const after: SlaEnvironment = {
+    policies: [{ ...A, active: false }, B, { ...O1, active: false }, O2],
+    calendars: [berlin],
+  };
+  const early = [created(0), agent(10)];
+  const later = [
+    customer(30),
+    tick(45),
+    status(50, 'pending'),
+    customer(70),
+    status(70, 'open'),
+    agent(80),
+    tick(500),
+    tick(700),
+  ];
+
+  it('live application under the new environment matches the fallback policy, as replay does', () => {
+    const applied = live(later, after, live(early, before).state);
+    const replayed = replaySla([...early, ...later], after);
+    expect(applied.state.policyIds).toEqual({ sla: 'B', ola: 'O2' });
+    expect(applied.state).toEqual(replayed.state);
+    // What was signalled after the change is what the replay signals after it too.
+    const since = (signals: readonly SlaSignal[]) => show(signals.filter((sig) => sig.at >= at(30)));
+    expect(since(applied.signals)).toEqual(since(replayed.signals));
+    // Pending 50–70 is out of every clock: NR (30 min from 30) warns at 74; resolution under B's
+    // 600 min warns at 500 and breaches at 620; O2's 240 min at 212 and 260.
+    expect(since(applied.signals)).toEqual([
+      'sla.warning sla:next_response#1 @74',
+      'sla.met sla:next_response#1 @80',
+      'sla.warning ola:resolution#1 @212',
+      'sla.breached ola:resolution#1 @260',
+      'sla.warning sla:resolution#1 @500',
+      'sla.breached sla:resolution#1 @620',
+    ]);
+    expect(summarizeClocks(applied.state, after, at(800))).toEqual(
+      summarizeClocks(replayed.state, after, at(800)),
+    );
+  });
+
+  it('a state computed under the old policy already has its next due instant under the fallback', () => {
+    const stale = live(early, before).state;
+    const replayed = replaySla(early, after).state;
+    expect(nextSlaDueAt(stale, after)).toBe(nextSlaDueAt(replayed, after));
+    expect(minutesOf(nextSlaDueAt(stale, after) ?? 0)).toBe(192); // OLA O2 warning: 0.8 × 240
+  });
+});
+
 describe('summaries and timers', () => {
   it('summarizes as of now without changing the state', () => {
     const env = envOf(std);
@@ -670,6 +769,7 @@ const propertyEnv = envOf(
     },
     pauseOn: ['pending'],
     warningFraction: 0.5,
+    nextResponseFrom: 'latest_customer_message',
   }),
   policy({
     id: 'ola-l1',

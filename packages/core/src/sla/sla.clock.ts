@@ -197,12 +197,45 @@ function hasRun(state: SlaState, kind: ClockKind, metric: SlaMetric): boolean {
 const clocksOfKind = (state: SlaState, kind: ClockKind): ClockState[] =>
   Object.values(state.clocks).filter((c) => c.kind === kind);
 
-/** Clocks of a policy that was removed or deactivated since the last fact leave no escalation. */
-function dropOrphans(step: Step): void {
+/**
+ * A kind whose policy was removed or deactivated since the last fact goes to the policy that now
+ * matches the ticket, the one a replay under the new environment matches: its clocks keep their
+ * runs, elapsed time and flags and count on under the fallback's targets and calendar (the open
+ * segment included, as a replay counts it). Without a fallback the kind's clocks are dropped and
+ * leave no escalation. Returns the kinds handed over, whose pause rules apply once time has advanced.
+ * Exact when the fallback would have matched at the same moment with the same calendar and pause
+ * rules; the ticket machine replays on `POLICIES.UPDATE`, which is exact in every case.
+ */
+function handOverOrphans(step: Step): ClockKind[] {
+  const { state, env } = step;
+  const handedOver: ClockKind[] = [];
   for (const kind of CLOCK_KINDS) {
-    const id = step.state.policyIds[kind];
-    if (id === undefined || livePolicy(step.env, id)) continue;
-    removeKind(step.state, kind);
+    const id = state.policyIds[kind];
+    if (id === undefined || livePolicy(env, id)) continue;
+    const fallback = state.ticket ? matchPolicy(env.policies, kind, state.ticket) : null;
+    if (!fallback) {
+      removeKind(state, kind);
+      continue;
+    }
+    state.policyIds[kind] = fallback.id;
+    for (const clock of clocksOfKind(state, kind)) {
+      if (targetMs(fallback, clock.metric) === null) delete state.clocks[clock.id];
+      else clock.policyId = fallback.id;
+    }
+    handedOver.push(kind);
+  }
+  return handedOver;
+}
+
+/** After a hand-over: the fallback's pause rule applies and the clocks it runs at once start. */
+function settleHandOver(step: Step, kinds: readonly ClockKind[]): void {
+  for (const kind of kinds) {
+    const policy = livePolicy(step.env, step.state.policyIds[kind]);
+    if (!policy) continue;
+    for (const clock of clocksOfKind(step.state, kind)) {
+      if (isAwaiting(clock)) applyPauseRule(step, clock, policy);
+    }
+    startMissing(step, kind, policy);
   }
 }
 
@@ -243,11 +276,14 @@ function onCustomerMessage(step: Step): void {
     if (!hasRun(state, kind, 'first_response')) startRun(step, kind, 'first_response', policy);
     const first = state.clocks[slaClockId(kind, 'first_response')];
     const next = state.clocks[slaClockId(kind, 'next_response')];
-    // Next response counts from the OLDEST unanswered customer message: a follow-up while the
-    // customer is already waiting does not push the deadline out, and while the first response is
-    // pending the first-response clock is the one measuring.
+    // By default next response counts from the OLDEST unanswered customer message: a follow-up
+    // while the customer is already waiting does not push the deadline out. A policy may instead
+    // restart it on every customer message. Either way, while the first response is pending the
+    // first-response clock is the one measuring.
     const firstPending = isAwaiting(first) && first.policyId === policy.id;
-    if (!wasAwaiting && !firstPending && !isAwaiting(next)) startRun(step, kind, 'next_response', policy);
+    const restart = policy.nextResponseFrom === 'latest_customer_message';
+    if (!firstPending && (restart || (!wasAwaiting && !isAwaiting(next))))
+      startRun(step, kind, 'next_response', policy);
   }
 }
 
@@ -396,7 +432,8 @@ const cloneState = (state: SlaState): SlaState => ({
  *   customer opened the ticket (otherwise at the customer's first message). Clocks start paused
  *   when the ticket is created in a status the policy pauses on.
  * - `customer_message`: first response starts if it never ran; next response starts when the
- *   customer was not already waiting, so it counts from the oldest unanswered message.
+ *   customer was not already waiting, so it counts from the oldest unanswered message — or, under
+ *   a policy with `nextResponseFrom: 'latest_customer_message'`, a new run starts on every message.
  * - `agent_message` (public): first and next response are met; periodic update is met and a new
  *   run starts at once.
  * - `status`: clocks pause and resume per policy; `solved` meets resolution and stops the others;
@@ -408,15 +445,17 @@ const cloneState = (state: SlaState): SlaState => ({
  * - `tick`: time passing only.
  *
  * Facts are expected in time order; an earlier instant is read as the last instant applied. Clocks
- * whose policy is no longer active in `env` are dropped (replay to apply a policy change exactly).
+ * whose policy is no longer active in `env` go to the policy that now matches (as a replay under
+ * `env` would match it), or are dropped when none does; replay to apply a policy change exactly.
  *
  * @throws {SlaCalendarNotFoundError} when a policy names a calendar missing from `env`.
  */
 export function applySlaFact(state: SlaState, fact: SlaFact, env: SlaEnvironment): SlaStep {
   const at = Math.max(fact.at, state.asOf);
   const step: Step = { state: cloneState(state), env, at, signals: [] };
-  dropOrphans(step);
+  const handedOver = handOverOrphans(step);
   advance(step, at, fact.type === 'tick');
+  settleHandOver(step, handedOver);
   step.state.asOf = at;
   switch (fact.type) {
     case 'created':
@@ -470,6 +509,10 @@ export function replaySla(facts: readonly SlaFact[], env: SlaEnvironment, now?: 
  * with a threshold left). May be in the past when a threshold is due but not fired yet; fire at once.
  */
 export function nextSlaDueAt(state: SlaState, env: SlaEnvironment): number | null {
+  // A state computed under policies since deactivated counts on under their fallbacks.
+  if (Object.values(state.policyIds).some((id) => !livePolicy(env, id))) {
+    state = applySlaFact(state, { type: 'tick', at: state.asOf }, env).state;
+  }
   let earliest: number | null = null;
   for (const clock of Object.values(state.clocks)) {
     if (clock.status !== 'running' || clock.breached) continue;

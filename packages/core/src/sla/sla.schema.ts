@@ -40,6 +40,15 @@ export const SlaConditionsSchema = z.object({
 /** SLA policy conditions. */
 export type SlaConditions = z.infer<typeof SlaConditionsSchema>;
 
+/**
+ * Where a next-response run counts from: `first_unanswered` (the oldest customer message nobody
+ * answered yet, so follow-ups do not push the deadline out) or `latest_customer_message` (every
+ * customer reply starts a fresh run, as in "next response restarts on each customer reply").
+ */
+export const NextResponseFromSchema = z.enum(['first_unanswered', 'latest_customer_message']);
+/** Where a next-response run counts from. */
+export type NextResponseFrom = z.infer<typeof NextResponseFromSchema>;
+
 /** An SLA (or OLA, or vendor) policy: conditions, per-metric targets, calendar and pause rules. */
 export const SlaPolicySchema = z.object({
   id: IdSchema,
@@ -61,6 +70,11 @@ export const SlaPolicySchema = z.object({
   warningFraction: z._default(z.number().check(z.gt(0), z.lt(1)), 0.8),
   /** Statuses during which this policy's clocks pause. */
   pauseOn: z._default(z.array(z.enum(STATUS)), ['pending', 'on_hold']),
+  /**
+   * Where next response counts from; absent means `first_unanswered`. Optional rather than
+   * defaulted so policies stored before the option existed keep their meaning and type.
+   */
+  nextResponseFrom: z.optional(NextResponseFromSchema),
 });
 /** An SLA policy. */
 export type SlaPolicy = z.infer<typeof SlaPolicySchema>;

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createActor } from 'xstate';
+import { BusinessCalendarSchema } from '../sla/calendar.schema';
 import type { SlaPolicy } from '../sla/sla.schema';
 import type { EscalationRule } from '../tiers/escalation.schema';
 import { createTicketMachine, ticketMachine } from './ticket.machine';
@@ -288,7 +289,7 @@ describe('ticket machine — tiers', () => {
 
   it('leaving Tier 0 needs a self-service attempt where the workspace requires it', () => {
     const s0 = startTicket(ticketMachine, input({ tier: 0, settings: { requireSelfServiceFirst: true } }));
-    const esc: TicketEvent = { type: 'TIER.ESCALATE', reason: 'wants a human', at: at(1), actor: customer };
+    const esc: TicketEvent = { type: 'TIER.ESCALATE', reason: 'wants a human', at: at(1), actor: agent };
     expect(sendTicketEvent(ticketMachine, s0.snapshot, esc).accepted).toBe(false);
     const tried = sendTicketEvent(ticketMachine, s0.snapshot, {
       type: 'SELF_SERVICE.ATTEMPTED',
@@ -390,6 +391,111 @@ describe('ticket machine — tiers', () => {
     });
     expect(late.events).toEqual([]);
     expect(late.context.ticket.tier).toBe(1);
+  });
+});
+
+describe('ticket machine — met targets record business time', () => {
+  it('records the business minutes used across a weekend and a pending pause (Berlin 9–17 Mon–Fri)', () => {
+    const berlin = BusinessCalendarSchema.parse({
+      id: 'berlin',
+      timeZone: 'Europe/Berlin',
+      weekly: [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '17:00' })),
+    });
+    const office: SlaPolicy = {
+      ...policy,
+      id: 'p-office',
+      targets: { first_response: { minutes: 240 }, resolution: { minutes: 600 } },
+      calendarId: 'berlin',
+    };
+    // Berlin is UTC+1 in early March: Friday 2026-03-06 15:00 local is 14:00Z.
+    const s0 = startTicket(
+      ticketMachine,
+      input({ createdAt: '2026-03-06T14:00:00.000Z', sla: { policies: [office], calendars: [berlin] } }),
+    );
+    const { step, all } = play(ticketMachine, s0, [
+      // Fri 16:00: waiting on the customer — both clocks pause after 60 business minutes.
+      { type: 'STATUS.SET', to: 'pending', at: '2026-03-06T15:00:00.000Z', actor: agent },
+      // Sat 10:00: the customer answers; the clocks resume, but nothing counts until Monday 09:00.
+      {
+        type: 'MESSAGE.CUSTOMER',
+        messageId: 'm2',
+        body: 'Here',
+        at: '2026-03-07T09:00:00.000Z',
+        actor: customer,
+      },
+      // Mon 10:30: first reply — 60 + 90 business minutes (67.5 h of wall time).
+      {
+        type: 'MESSAGE.AGENT',
+        messageId: 'm3',
+        body: 'Fixed?',
+        at: '2026-03-09T09:30:00.000Z',
+        actor: agent,
+      },
+      // Mon 12:00: solved — 60 + 180 business minutes.
+      { type: 'STATUS.SET', to: 'solved', at: '2026-03-09T11:00:00.000Z', actor: agent },
+    ]);
+    const met = all.flatMap((e) =>
+      e.type === 'sla.met' ? [[e.metric, e.elapsedMs / 60_000, e.breached]] : [],
+    );
+    expect(met).toEqual([
+      ['first_response', 150, false],
+      ['resolution', 240, false],
+    ]);
+    const now = Date.parse('2026-03-10T12:00:00.000Z');
+    const summary = toTicket(step.context, { number: 1, version: 1, now }).sla;
+    expect(summary.map((c) => [c.metric, c.status, c.elapsedMs / 60_000, c.metAt])).toEqual([
+      ['first_response', 'met', 150, '2026-03-09T09:30:00.000Z'],
+      ['resolution', 'met', 240, '2026-03-09T11:00:00.000Z'],
+    ]);
+  });
+});
+
+describe('ticket machine — SLA signals exactly once per clock run', () => {
+  const system = { type: 'system' } as const;
+  const ruleOn = (on: 'sla.warning' | 'sla.breached'): EscalationRule => ({
+    id: `r-${on}`,
+    name: on,
+    active: true,
+    trigger: { on, metrics: ['first_response'] },
+    to: 'next',
+    reason: on,
+  });
+  const count = (events: { type: string }[], type: string) => events.filter((e) => e.type === type).length;
+  // The same policies, re-sent: a replay that recomputes every signal already written.
+  const update = (minute: number): TicketEvent => ({
+    type: 'POLICIES.UPDATE',
+    sla: { policies: [{ ...policy }], calendars: [] },
+    at: at(minute),
+    actor: system,
+  });
+
+  it('warning → POLICIES.UPDATE → SLA.TICK writes one warning and runs its rule once', () => {
+    const s0 = startTicket(ticketMachine, input({ escalationRules: [ruleOn('sla.warning')] }));
+    const { step, all, steps } = play(ticketMachine, s0, [
+      { type: 'SLA.TICK', at: at(48), actor: system },
+      update(50),
+      { type: 'SLA.TICK', at: at(55), actor: system },
+      update(56),
+    ]);
+    expect(steps[0]?.events.map((e) => e.type)).toEqual(['sla.warning', 'tier.changed']);
+    expect(steps.slice(1).flatMap((s) => s.events)).toEqual([]);
+    expect(count(all, 'sla.warning')).toBe(1);
+    expect(count(all, 'tier.changed')).toBe(1);
+    expect(step.context.ticket.tier).toBe(2);
+  });
+
+  it('breach → POLICIES.UPDATE writes no second breach and does not escalate again', () => {
+    const s0 = startTicket(ticketMachine, input({ escalationRules: [ruleOn('sla.breached')] }));
+    const { step, all, steps } = play(ticketMachine, s0, [
+      { type: 'SLA.TICK', at: at(60), actor: system },
+      update(61),
+      { type: 'SLA.TICK', at: at(62), actor: system },
+    ]);
+    expect(steps[0]?.events.map((e) => e.type)).toEqual(['sla.warning', 'sla.breached', 'tier.changed']);
+    expect(steps.slice(1).flatMap((s) => s.events)).toEqual([]);
+    expect(count(all, 'sla.breached')).toBe(1);
+    expect(count(all, 'tier.changed')).toBe(1);
+    expect(step.context.ticket.tier).toBe(2);
   });
 });
 
@@ -496,5 +602,164 @@ describe('ticket machine — extension', () => {
     ).toBe(false);
     // the custom rule ran
     expect(startTicket(machine, input({ priority: 'urgent' })).context.ticket.tier).toBe(2);
+  });
+});
+
+describe('ticket machine — guards', () => {
+  const system = { type: 'system' } as const;
+  const send = (step: TicketStep, event: TicketEvent) =>
+    sendTicketEvent(ticketMachine, JSON.parse(JSON.stringify(step.snapshot)), event);
+  const solvedTicket = () =>
+    play(ticketMachine, startTicket(ticketMachine, input({ tier: 2 })), [
+      { type: 'STATUS.SET', to: 'solved', at: at(5), actor: agent },
+    ]).step;
+
+  it('L4 needs a vendor and a reference that are not blank', () => {
+    const s0 = startTicket(ticketMachine, input({ tier: 3 }));
+    for (const vendor of [
+      { vendor: '', reference: '' },
+      { vendor: 'Acme DB', reference: '   ' },
+      { vendor: ' ', reference: 'CASE-77' },
+    ]) {
+      const step = send(s0, { type: 'TIER.ESCALATE', reason: 'vendor bug', vendor, at: at(1), actor: agent });
+      expect(step.accepted, JSON.stringify(vendor)).toBe(false);
+      expect(step.context.ticket.tier).toBe(3);
+    }
+    const ok = send(s0, {
+      type: 'TIER.ESCALATE',
+      reason: 'vendor bug',
+      vendor: { vendor: ' Acme DB ', reference: ' CASE-77 ' },
+      at: at(1),
+      actor: agent,
+    });
+    expect(ok.context.ticket.vendor).toEqual({ vendor: 'Acme DB', reference: 'CASE-77', since: at(1) });
+  });
+
+  it('only the system may escalate by rule id, and only a rule skips the self-service requirement', () => {
+    const s0 = startTicket(ticketMachine, input({ tier: 0, settings: { requireSelfServiceFirst: true } }));
+    const byRule = { type: 'TIER.ESCALATE', reason: 'rule', ruleId: 'r1', at: at(1) } as const;
+    expect(send(s0, { ...byRule, actor: agent }).accepted).toBe(false);
+    expect(send(s0, { ...byRule, actor: customer }).accepted).toBe(false);
+    expect(send(s0, { ...byRule, actor: system }).context.ticket.tier).toBe(1);
+    // an agent claiming a rule id is refused even where no self-service is required
+    const l1 = startTicket(ticketMachine, input());
+    expect(send(l1, { ...byRule, actor: agent }).accepted).toBe(false);
+    expect(send(l1, { ...byRule, actor: system }).context.ticket.tier).toBe(2);
+  });
+
+  it('a customer changes the ticket only through messages, ratings and self-service', () => {
+    const s0 = startTicket(ticketMachine, input({ tier: 2 }));
+    const refused: TicketEvent[] = [
+      { type: 'TIER.ESCALATE', reason: 'faster please', at: at(1), actor: customer },
+      { type: 'TIER.DEESCALATE', to: 1, reason: 'simpler', at: at(1), actor: customer },
+      { type: 'STATUS.SET', to: 'solved', at: at(1), actor: customer },
+      { type: 'STATUS.SET', to: 'open', at: at(1), actor: customer },
+      { type: 'PRIORITY.SET', to: 'urgent', at: at(1), actor: customer },
+      { type: 'ASSIGNEE.SET', to: 'a9', at: at(1), actor: customer },
+      { type: 'TAGS.SET', tags: ['vip'], at: at(1), actor: customer },
+      { type: 'FIELDS.SET', subject: 'mine now', at: at(1), actor: customer },
+      { type: 'NOTE.ADD', noteId: 'n1', body: 'internal?', at: at(1), actor: customer },
+      { type: 'TICKET.MERGE', into: 't9', at: at(1), actor: customer },
+      { type: 'MESSAGE.AGENT', messageId: 'm9', body: 'I am the agent', at: at(1), actor: customer },
+      { type: 'LINK.PROBLEM', problemId: 'p1', at: at(1), actor: customer },
+    ];
+    for (const event of refused) {
+      const step = send(s0, event);
+      expect(step.accepted, `${event.type} by a customer`).toBe(false);
+      expect(step.events, event.type).toEqual([]);
+      expect(step.context).toEqual(s0.context);
+    }
+    // what a customer may do
+    const replied = send(s0, {
+      type: 'MESSAGE.CUSTOMER',
+      messageId: 'm2',
+      body: 'more',
+      at: at(1),
+      actor: customer,
+    });
+    expect(replied.accepted).toBe(true);
+    expect(send(s0, { type: 'SELF_SERVICE.ATTEMPTED', at: at(1), actor: customer }).accepted).toBe(true);
+  });
+
+  it('events without an actor (or an instant) are refused, not recorded as the system', () => {
+    const s0 = startTicket(ticketMachine, input());
+    const withoutActor = [
+      { type: 'TIER.ESCALATE', reason: 'no one asked', at: at(1) },
+      { type: 'STATUS.SET', to: 'solved', at: at(1) },
+      { type: 'PRIORITY.SET', to: 'high', at: at(1) },
+      { type: 'NOTE.ADD', noteId: 'n1', body: 'ghost', at: at(1) },
+      { type: 'MESSAGE.AGENT', messageId: 'm1', body: 'ghost', at: at(1) },
+      { type: 'TIER.ESCALATE', reason: 'no time', actor: agent },
+      { type: 'STATUS.SET', to: 'solved', at: 'yesterday', actor: agent },
+    ] as unknown as TicketEvent[];
+    for (const event of withoutActor) {
+      const step = send(s0, event);
+      expect(step.accepted, JSON.stringify(event)).toBe(false);
+      expect(step.events).toEqual([]);
+    }
+  });
+
+  it('a ticket merges only into another ticket, once', () => {
+    const s0 = startTicket(ticketMachine, input());
+    expect(send(s0, { type: 'TICKET.MERGE', into: 't1', at: at(1), actor: agent }).accepted).toBe(false);
+    expect(send(s0, { type: 'TICKET.MERGE', into: '', at: at(1), actor: agent }).accepted).toBe(false);
+    expect(send(s0, { type: 'TICKET.MERGE', into: '  ', at: at(1), actor: agent }).accepted).toBe(false);
+    const merged = send(s0, { type: 'TICKET.MERGE', into: 't9', at: at(1), actor: agent });
+    expect(merged.context.ticket.links.mergedInto).toBe('t9');
+    expect(send(merged, { type: 'TICKET.MERGE', into: 't8', at: at(2), actor: agent }).accepted).toBe(false);
+    // a solved duplicate merges too, and is then closed for good
+    const solved = solvedTicket();
+    const mergedSolved = send(solved, { type: 'TICKET.MERGE', into: 't9', at: at(6), actor: agent });
+    expect(mergedSolved.context.ticket.status).toBe('closed');
+    expect(send(mergedSolved, { type: 'TICKET.MERGE', into: 't8', at: at(7), actor: agent }).accepted).toBe(
+      false,
+    );
+  });
+
+  it('CSAT comes from the requester, as a whole score from 1 to 5, after solve', () => {
+    const solved = solvedTicket();
+    const rate = (score: number, actor: TicketEvent['actor']) =>
+      send(solved, { type: 'CSAT.SUBMIT', score, at: at(6), actor }).accepted;
+    expect(rate(5, agent)).toBe(false);
+    expect(rate(5, system)).toBe(false);
+    expect(rate(5, { type: 'customer', id: 'someone-else' })).toBe(false);
+    expect(rate(0, customer)).toBe(false);
+    expect(rate(6, customer)).toBe(false);
+    expect(rate(4.5, customer)).toBe(false);
+    expect(rate(Number.NaN, customer)).toBe(false);
+    expect(rate(1, customer)).toBe(true);
+    expect(rate(5, customer)).toBe(true);
+  });
+
+  it('at L4, setting the ticket open keeps the tier and the vendor reference (documented)', () => {
+    const s0 = startTicket(ticketMachine, input({ tier: 3 }));
+    const l4 = send(s0, {
+      type: 'TIER.ESCALATE',
+      reason: 'vendor bug',
+      vendor: { vendor: 'Acme DB', reference: 'CASE-77' },
+      at: at(1),
+      actor: agent,
+    });
+    expect(l4.context.ticket.status).toBe('on_hold');
+    const opened = send(l4, { type: 'STATUS.SET', to: 'open', at: at(2), actor: agent });
+    expect(opened.context.ticket).toMatchObject({
+      status: 'open',
+      tier: 4,
+      vendor: { vendor: 'Acme DB', reference: 'CASE-77', since: at(1) },
+    });
+    expect(opened.snapshot).toMatchObject({ value: { status: 'open', tier: 'tier4' } });
+    // coming back from the vendor later clears the reference and leaves the status as it is
+    const back = send(opened, { type: 'TIER.DEESCALATE', to: 3, reason: 'fixed', at: at(3), actor: agent });
+    expect(back.context.ticket).toMatchObject({ status: 'open', tier: 3, vendor: null });
+    expect(back.events.filter((e) => e.type === 'status.changed')).toEqual([]);
+  });
+
+  it('solved and closed tickets are not de-escalated', () => {
+    const solved = solvedTicket();
+    const down = { type: 'TIER.DEESCALATE', to: 1, reason: 'simpler', at: at(6), actor: agent } as const;
+    expect(send(solved, down).accepted).toBe(false);
+    expect(send(solved, down).context.ticket.tier).toBe(2);
+    const closed = send(solved, { type: 'STATUS.SET', to: 'closed', at: at(7), actor: agent });
+    expect(send(closed, { ...down, at: at(8) }).accepted).toBe(false);
   });
 });

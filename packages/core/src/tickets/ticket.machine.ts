@@ -1,5 +1,6 @@
 import {
   type AnyEventObject,
+  and,
   type EventObject,
   enqueueActions,
   type MetaObject,
@@ -76,6 +77,8 @@ export interface TicketWorkflowExtension<TExtra extends EventObject & EventMeta 
   escalationRules?: CustomEscalationRule[];
 }
 
+// Every transition is guarded by `actorMayAct`, so an event reaching an action carries `at` and
+// `actor`; only XState's own init event (creation, transient routing) has neither.
 const metaOf = (event: AnyEventObject, context: TicketContext): EventMeta =>
   typeof (event as unknown as Partial<EventMeta>).at === 'string'
     ? {
@@ -249,7 +252,10 @@ export function createTicketMachine<TExtra extends EventObject & EventMeta = nev
         const t = context.ticket;
         if (!isEvent(event, 'TIER.ESCALATE') && !isEvent(event, 'TIER.DEESCALATE')) return;
         const { at, actor } = metaOf(event, context);
-        const vendor = isEvent(event, 'TIER.ESCALATE') ? event.vendor : undefined;
+        const vendor =
+          isEvent(event, 'TIER.ESCALATE') && event.vendor
+            ? { vendor: event.vendor.vendor.trim(), reference: event.vendor.reference.trim() }
+            : undefined;
         const drafts: TimelineEventDraft[] = [
           {
             type: 'tier.changed',
@@ -345,7 +351,7 @@ export function createTicketMachine<TExtra extends EventObject & EventMeta = nev
       ],
       'MESSAGE.BOT': { actions: [recordAction('bot_message')] },
       'STATUS.SET': moves.map((m) => to(m, { guard: { type: 'statusSetTo', params: { to: m } } })),
-      'TICKET.MERGE': to('closed', { actions: [recordAction('merge')] }),
+      'TICKET.MERGE': to('closed', { guard: 'canMerge', actions: [recordAction('merge')] }),
     };
     if (status === 'solved') {
       on['TIMER.FIRED'] = to('closed', { guard: 'autoCloseDue' });
@@ -466,6 +472,19 @@ export function createTicketMachine<TExtra extends EventObject & EventMeta = nev
       tier: { initial: 'init', states: tierStates },
     },
   };
+  // Every event-driven transition, built-in or a team's, first checks who sent the event.
+  const requireActor = (on: StateConfig['on']) => {
+    if (!on) return;
+    for (const [type, t] of Object.entries(on)) {
+      on[type] = (Array.isArray(t) ? t : [t]).map((one) => ({
+        ...one,
+        guard: one.guard === undefined ? 'actorMayAct' : and(['actorMayAct', one.guard as never]),
+      }));
+    }
+  };
+  requireActor(config.on as StateConfig['on']);
+  for (const state of [...Object.values(statusStates), ...Object.values(tierStates)]) requireActor(state.on);
+
   // The config is assembled from data (so teams can extend it); XState checks it at runtime and
   // the public type below states the events it accepts.
   const machine = s.createMachine(config as unknown as Parameters<typeof s.createMachine>[0]);
@@ -545,7 +564,7 @@ function recordInput(
           messageId: input.messageId ?? `${t.id}-m0`,
           role: creator.type === 'customer' ? 'customer' : creator.type === 'bot' ? 'bot' : 'agent',
           body: input.body,
-          attachments: [],
+          attachments: input.attachments ?? [],
         });
       }
       return {

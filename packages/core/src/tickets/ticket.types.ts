@@ -142,6 +142,8 @@ export interface TicketMachineInput {
   /** The first message (customer's for widget/email tickets; agent's for proactive ones). */
   body?: string;
   messageId?: string;
+  /** Attachments of the first message. */
+  attachments?: Attachment[];
   status?: TicketStatus;
   priority?: TicketPriority;
   tier?: Tier;
