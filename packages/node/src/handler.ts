@@ -1,0 +1,367 @@
+import { randomUUID } from 'node:crypto';
+import { matchPath, type RouteDef, type RouteName, routes } from '@tierdesk/core';
+import { createOpenApiDocument } from '@tierdesk/core/openapi';
+import * as z from 'zod/mini';
+import type { FetchContext, FetchHandler } from './adapters/node-exchange';
+import { ApiError, errorResponse, isApiError } from './http/api-error';
+import {
+  fingerprintRequest,
+  parseIdempotencyKey,
+  runIdempotent,
+  type StoredAnswer,
+} from './http/idempotency';
+import { readBodyText } from './http/request-body';
+import { type Identity, identityKey } from './identity';
+import { routeImpls } from './routes';
+import type { AppServices, RouteAnswer, RouteContext } from './routes/route.types';
+import { isStoreError, type SqlExecutor } from './store';
+
+/** Optional per-request context an adapter passes (the socket's address, for rate limits of anonymous callers). */
+export type RequestContext = FetchContext;
+export type { FetchHandler };
+
+/** The outcome of a rate-limit check. */
+export interface RateDecision {
+  allowed: boolean;
+  retryAfterSeconds: number;
+}
+
+/** Limits of the HTTP layer. */
+export interface HttpLimits {
+  /** The largest accepted request body in bytes (413 beyond). Default 256 KiB. */
+  maxBodyBytes: number;
+}
+
+/** Cross-origin settings for browsers calling the API from the host's pages. */
+export interface CorsOptions {
+  /** Origins allowed to call the API (`https://app.example.com`), or `*` for any (only without cookies). */
+  origins: readonly string[] | '*';
+}
+
+/** What the handler is built from. */
+export interface HandlerOptions {
+  app: AppServices;
+  /** Establishes who is calling; null without credentials, throws ApiError for bad ones. */
+  authenticate: (request: Request, options: { allowQueryToken: boolean }) => Promise<Identity | null>;
+  /** Rate limit per caller (identity, or client address without one). */
+  rateLimit?: ((key: string, request: Request, context: RequestContext) => RateDecision) | undefined;
+  limits?: Partial<HttpLimits> | undefined;
+  cors?: CorsOptions | undefined;
+  /** Extra public routes (e.g. issuing visitor tokens), answered before the contract's routes. */
+  extraRoutes?: ReadonlyArray<{
+    method: string;
+    path: string;
+    handle: (request: Request, context: RequestContext) => Promise<Response>;
+  }>;
+  /** Whether the server is ready to take traffic (`/readyz`). */
+  ready?: () => Promise<boolean>;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+const ALLOWED_HEADERS = 'authorization, content-type, idempotency-key, if-match, last-event-id';
+const EXPOSED_HEADERS = 'etag, retry-after, x-request-id, idempotency-replayed';
+
+type Entry = { name: RouteName; route: RouteDef };
+const ENTRIES: Entry[] = Object.entries(routes).map(([name, route]) => ({ name: name as RouteName, route }));
+
+/**
+ * Builds the API's fetch handler: routing over the core contract, authentication and scope checks,
+ * rate limits, validation with the contract's zod schemas (issues with their paths), body limits,
+ * `If-Match` and `Idempotency-Key`, CORS, and errors as `{ error: { code, message, issues? } }` —
+ * never a stack trace.
+ */
+export function createFetchHandler(options: HandlerOptions): FetchHandler {
+  const { app } = options;
+  const maxBodyBytes = options.limits?.maxBodyBytes ?? 256 * 1024;
+  let openApiJson: string | undefined;
+
+  function corsHeaders(request: Request): Record<string, string> {
+    const origin = request.headers.get('origin');
+    const allowed = options.cors?.origins;
+    if (origin === null || allowed === undefined) return {};
+    if (allowed !== '*' && !allowed.includes(origin)) return {};
+    return {
+      'access-control-allow-origin': allowed === '*' ? '*' : origin,
+      'access-control-expose-headers': EXPOSED_HEADERS,
+      vary: 'Origin',
+    };
+  }
+
+  async function handle(request: Request, context: RequestContext): Promise<Response> {
+    const url = new URL(request.url);
+    const path =
+      url.pathname.length > 1 && url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
+    const method = request.method.toUpperCase();
+
+    if (method === 'OPTIONS') {
+      const cors = corsHeaders(request);
+      if (Object.keys(cors).length === 0) return new Response(null, { status: 204 });
+      return new Response(null, {
+        status: 204,
+        headers: {
+          ...cors,
+          'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE',
+          'access-control-allow-headers': ALLOWED_HEADERS,
+          'access-control-max-age': '600',
+        },
+      });
+    }
+    if (method === 'GET' && path === '/healthz') return json(200, { ok: true });
+    if (method === 'GET' && path === '/readyz') {
+      const ready = (await options.ready?.()) ?? true;
+      return ready
+        ? json(200, { ready: true })
+        : errorResponse(new ApiError('unavailable', 'Not ready.'), { 'retry-after': '1' });
+    }
+    if (method === 'GET' && path === '/v1/openapi.json') {
+      openApiJson ??= JSON.stringify(createOpenApiDocument());
+      return new Response(openApiJson, { status: 200, headers: JSON_HEADERS });
+    }
+    for (const extra of options.extraRoutes ?? []) {
+      if (extra.path === path && extra.method === method) return extra.handle(request, context);
+    }
+
+    let found: { entry: Entry; params: Record<string, string> } | undefined;
+    const allowedMethods = new Set<string>();
+    for (const entry of ENTRIES) {
+      const params = matchPath(entry.route.path, path);
+      if (params === null) continue;
+      allowedMethods.add(entry.route.method);
+      // Static segments win over parameters (`/v1/articles/search` before `/v1/articles/:articleId`).
+      if (
+        entry.route.method === method &&
+        (found === undefined || staticness(entry.route.path) > staticness(found.entry.route.path))
+      ) {
+        found = { entry, params };
+      }
+    }
+    if (found === undefined) {
+      if (allowedMethods.size > 0) {
+        throw new ApiError('method_not_allowed', `${method} is not allowed here.`, {
+          headers: { allow: [...allowedMethods].join(', ') },
+        });
+      }
+      throw new ApiError('not_found', `No route for ${method} ${path}.`);
+    }
+    const { entry } = found;
+    const route = entry.route;
+
+    const identity =
+      route.scope === 'public'
+        ? null
+        : await options.authenticate(request, { allowQueryToken: route.stream === true });
+    if (route.scope !== 'public') {
+      if (identity === null) {
+        throw new ApiError('unauthorized', 'Authentication required: send Authorization: Bearer <token>.', {
+          headers: { 'www-authenticate': 'Bearer' },
+        });
+      }
+      if (route.scope === 'agent' && identity.kind !== 'agent') {
+        throw new ApiError('forbidden', 'This route is for agents.');
+      }
+      if (route.scope === 'user' && identity.kind !== 'user') {
+        throw new ApiError('forbidden', 'This route is for end users; agents use the /v1/agent routes.');
+      }
+      if (
+        route.scope === 'user' &&
+        identity.kind === 'user' &&
+        identity.anonymous &&
+        route.anonymous !== true
+      ) {
+        throw new ApiError('forbidden', 'Anonymous visitors cannot use this route; identify the user first.');
+      }
+    }
+    if (options.rateLimit !== undefined) {
+      const key =
+        identity === null
+          ? `ip:${context.remoteAddress ?? 'unknown'}`
+          : `${identity.workspaceId}:${identityKey(identity)}`;
+      const decision = options.rateLimit(key, request, context);
+      if (!decision.allowed) {
+        throw new ApiError('rate_limited', 'Too many requests; slow down.', {
+          headers: { 'retry-after': String(Math.max(1, Math.ceil(decision.retryAfterSeconds))) },
+        });
+      }
+    }
+
+    const params = parsePart('params', route.params, found.params);
+    const query = parsePart('query', route.query, queryObject(url.searchParams, route.query));
+    let rawBody = '';
+    let body: unknown;
+    if (route.body !== undefined) {
+      const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+      if (
+        mediaType !== 'application/json' &&
+        !(mediaType?.startsWith('application/') && mediaType.endsWith('+json'))
+      ) {
+        throw new ApiError('unsupported_media_type', 'Send the body as application/json.');
+      }
+      rawBody = await readBodyText(request, maxBodyBytes);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(rawBody) as unknown;
+      } catch (error) {
+        throw new ApiError('bad_request', `The request body is not valid JSON: ${(error as Error).message}`);
+      }
+      body = parsePart('body', route.body, parsed);
+    }
+    const ifMatch = route.versioned ? parseIfMatch(request.headers.get('if-match')) : undefined;
+
+    const impl = routeImpls[entry.name] as unknown as (
+      ctx: RouteContext<RouteDef>,
+    ) => Promise<RouteAnswer<RouteDef>>;
+    const makeContext = (tx: SqlExecutor | undefined): RouteContext<RouteDef> => ({
+      request,
+      identity,
+      params: params as never,
+      query: query as never,
+      body: body as never,
+      ifMatch,
+      exec: tx ?? app.db,
+      tx,
+      app,
+    });
+    const toStored = (answer: RouteAnswer<RouteDef>): StoredAnswer | Response => {
+      if ('response' in answer) return answer.response;
+      const status = answer.status ?? route.status;
+      const headers: Record<string, string> = { ...answer.headers };
+      const version = versionOf(answer.body);
+      if (version !== undefined) headers.etag = `"${version}"`;
+      return { status, body: answer.body, headers };
+    };
+
+    const idempotencyKey =
+      method === 'POST' && identity !== null
+        ? parseIdempotencyKey(request.headers.get('idempotency-key'))
+        : undefined;
+    if (idempotencyKey !== undefined && identity !== null) {
+      const result = await runIdempotent(
+        app.db,
+        {
+          workspaceId: identity.workspaceId,
+          identity: identityKey(identity),
+          key: idempotencyKey,
+          fingerprint: fingerprintRequest(method, `${path}${url.search}`, rawBody),
+          nowMs: app.clock.now(),
+        },
+        async (tx) => {
+          const stored = toStored(await impl(makeContext(tx)));
+          if (stored instanceof Response) throw new Error('stream routes are never POSTs');
+          return stored;
+        },
+      );
+      return answerResponse(result, result.replayed ? { 'idempotency-replayed': 'true' } : {});
+    }
+    const stored = toStored(await impl(makeContext(undefined)));
+    return stored instanceof Response ? stored : answerResponse(stored, {});
+  }
+
+  return async (request, context = {}) => {
+    const requestId = request.headers.get('x-request-id')?.slice(0, 100) || randomUUID();
+    let response: Response;
+    try {
+      response = await handle(request, context);
+    } catch (error) {
+      response = errorResponse(toApiError(error, app, requestId));
+    }
+    const headers = new Headers(response.headers);
+    headers.set('x-request-id', requestId);
+    for (const [name, value] of Object.entries(corsHeaders(request))) headers.set(name, value);
+    // Streams keep their body untouched; every other answer is rebuilt with the extra headers.
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  };
+}
+
+function staticness(path: string): number {
+  return path.split('/').filter((s) => s !== '' && !s.startsWith(':')).length;
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+}
+
+function answerResponse(answer: StoredAnswer, extra: Record<string, string>): Response {
+  if (answer.status === 204 || answer.body === undefined) {
+    return new Response(null, {
+      status: answer.status === 200 ? 204 : answer.status,
+      headers: { ...answer.headers, ...extra },
+    });
+  }
+  return json(answer.status, answer.body, { ...answer.headers, ...extra });
+}
+
+function versionOf(body: unknown): number | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const record = body as { version?: unknown; ticket?: { version?: unknown } };
+  if (typeof record.version === 'number') return record.version;
+  if (typeof record.ticket?.version === 'number') return record.ticket.version;
+  return undefined;
+}
+
+function parsePart(
+  where: 'params' | 'query' | 'body',
+  schema: z.ZodMiniType | undefined,
+  value: unknown,
+): unknown {
+  if (schema === undefined) return undefined;
+  const result = z.safeParse(schema, value);
+  if (!result.success) throw ApiError.fromZod(where, result.error.issues);
+  return result.data;
+}
+
+// Array-valued query fields take repeated keys (`status=open&status=pending`, as the client sends them);
+// a single value of such a field is still an array. Other fields keep their last value.
+function queryObject(params: URLSearchParams, schema: z.ZodMiniType | undefined): Record<string, unknown> {
+  const shape = (schema as { shape?: Record<string, z.ZodMiniType> } | undefined)?.shape ?? {};
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    out[key] = isArraySchema(shape[key]) ? values : values.at(-1);
+  }
+  return out;
+}
+
+function isArraySchema(schema: z.ZodMiniType | undefined): boolean {
+  let s = schema as { _zod?: { def?: { type?: string; innerType?: unknown } } } | undefined;
+  // Unwrap optional/default wrappers.
+  for (let depth = 0; depth < 5 && s?._zod?.def !== undefined; depth++) {
+    const def = s._zod.def;
+    if (def.type === 'array') return true;
+    if (def.innerType === undefined) return false;
+    s = def.innerType as typeof s;
+  }
+  return false;
+}
+
+function parseIfMatch(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,10})"?\s*$/.exec(value);
+  if (match === null) {
+    throw new ApiError('bad_request', 'If-Match must carry the ticket version, e.g. If-Match: "3".');
+  }
+  return Number(match[1]);
+}
+
+function toApiError(error: unknown, app: AppServices, requestId: string): ApiError {
+  if (isApiError(error)) return error;
+  if (isStoreError(error)) {
+    if (error.code === 'unavailable' || error.code === 'serialization') {
+      app.logger.warn('database unavailable', { requestId, code: error.code, message: error.message });
+      return new ApiError('unavailable', 'The service is temporarily unavailable; retry shortly.', {
+        headers: { 'retry-after': '2' },
+        cause: error,
+      });
+    }
+    if (error.code === 'conflict') {
+      return new ApiError('conflict', 'The change conflicts with existing data.', { cause: error });
+    }
+  }
+  app.logger.error('unhandled error', {
+    requestId,
+    error:
+      error instanceof Error
+        ? { name: error.name, message: error.message, stack: error.stack }
+        : String(error),
+  });
+  return new ApiError('internal', `Internal error (request ${requestId}).`, { cause: error });
+}

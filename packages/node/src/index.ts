@@ -1,0 +1,49 @@
+// @tierdesk/node — the Tierdesk server: a Web-standard fetch handler over PGlite or PostgreSQL, with
+// durable SLA timers, realtime streams and signed webhooks. Explicit named exports only.
+
+export {
+  createNodeServer,
+  type FetchHandler,
+  type NodeAdapterOptions,
+  type NodeServerOptions,
+  type TierdeskExpressOptions,
+  type TierdeskFastifyOptions,
+  tierdeskExpress,
+  tierdeskFastify,
+  toNodeListener,
+} from './adapters';
+export {
+  API_KEY_PREFIX,
+  type AuthenticateAgentHook,
+  type CreatedApiKey,
+  createApiKey,
+  type HookAgent,
+  type IdentityTokenClaims,
+  revokeApiKey,
+  signIdentityToken,
+} from './auth';
+export { type Clock, createAcceleratedClock, systemClock } from './clock';
+export type { CorsOptions, HttpLimits, RequestContext } from './handler';
+export { ApiError, isApiError } from './http/api-error';
+export type { AgentIdentity, EndUserIdentity, Identity } from './identity';
+export { consoleLogger, type LogFields, type Logger, silentLogger } from './logger';
+export {
+  createPgliteDatabase,
+  createPostgresDatabase,
+  isStoreError,
+  migrate,
+  type SqlDatabase,
+  type SqlExecutor,
+  StoreError,
+  type StoreErrorCode,
+} from './store';
+export type { ChangeWriter, TicketChange, TicketService } from './tickets/ticket.service';
+export {
+  createTierdesk,
+  type StoreOptions,
+  type Tierdesk,
+  type TierdeskOptions,
+  type WorkspaceConfig,
+  webhookEventType,
+} from './tierdesk';
+export { generateWebhookSecret, type WebhookEndpointConfig } from './webhooks';

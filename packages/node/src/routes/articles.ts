@@ -1,0 +1,232 @@
+import type { Article, ArticleSearchHit } from '@tierdesk/core';
+import { ApiError } from '../http/api-error';
+import { createId } from '../ids';
+import { agent, decodeCursor, encodeCursor, endUser, type RouteImpls } from './route.types';
+
+interface ArticleRow {
+  [column: string]: unknown;
+  id: string;
+  workspace_id: string;
+  title: string;
+  body: string;
+  tags: string[];
+  locale: string;
+  published: boolean;
+  helpful_count: number;
+  not_helpful_count: number;
+  views: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS =
+  'id, workspace_id, title, body, tags, locale, published, helpful_count, not_helpful_count, views, created_at, updated_at';
+
+function toArticle(row: ArticleRow): Article {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    title: row.title,
+    body: row.body,
+    tags: row.tags,
+    locale: row.locale,
+    published: row.published,
+    helpfulCount: row.helpful_count,
+    notHelpfulCount: row.not_helpful_count,
+    views: row.views,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+// ts_headline marks matches with these control characters; the fragments are then cut into text runs,
+// so nothing HTML-shaped ever leaves the server and the widget renders plain text with <mark>.
+const START = '\u0002';
+const STOP = '\u0003';
+
+/** Splits a ts_headline fragment marked with START/STOP into `{ text, match }` runs. */
+export function toHighlightRuns(fragment: string): { text: string; match: boolean }[] {
+  const runs: { text: string; match: boolean }[] = [];
+  let match = false;
+  let text = '';
+  for (const ch of fragment) {
+    if (ch === START || ch === STOP) {
+      if (text !== '') runs.push({ text, match });
+      text = '';
+      match = ch === START;
+    } else text += ch;
+  }
+  if (text !== '') runs.push({ text, match });
+  return runs;
+}
+
+/** The article routes: search, read and vote (end users), CRUD (agents). */
+export const articleRoutes: RouteImpls<
+  | 'searchArticles'
+  | 'getArticle'
+  | 'articleFeedback'
+  | 'recordDeflection'
+  | 'listArticles'
+  | 'createArticle'
+  | 'updateArticle'
+  | 'deleteArticle'
+> = {
+  async searchArticles(ctx) {
+    const user = endUser(ctx);
+    // English articles are stemmed, others matched word for word (see the generated column); the query
+    // is parsed both ways so either kind can match. websearch_to_tsquery never fails on user input.
+    const { rows } = await ctx.exec.query<{
+      id: string;
+      title: string;
+      locale: string;
+      tags: string[];
+      rank: number;
+      headline: string;
+    }>(
+      `SELECT a.id, a.title, a.locale, a.tags, ts_rank(a.search, q) AS rank,
+              ts_headline(CASE WHEN a.locale LIKE 'en%' THEN 'english'::regconfig ELSE 'simple'::regconfig END,
+                          a.title || ' — ' || a.body, q,
+                          'StartSel=${START}, StopSel=${STOP}, MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=${'\u0001'}') AS headline
+         FROM articles a,
+              (SELECT websearch_to_tsquery('english', $2) || websearch_to_tsquery('simple', $2) AS q) query
+        WHERE a.workspace_id = $1 AND a.published AND a.search @@ q
+          AND ($3::text IS NULL OR a.locale = $3 OR a.locale LIKE $3 || '-%')
+        ORDER BY rank DESC, a.id
+        LIMIT $4`,
+      [user.workspaceId, ctx.query.q, ctx.query.locale ?? null, ctx.query.limit],
+    );
+    const items: ArticleSearchHit[] = rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      locale: r.locale,
+      tags: r.tags,
+      rank: Number(r.rank),
+      highlights: r.headline
+        .split('\u0001')
+        .map(toHighlightRuns)
+        .filter((runs) => runs.length > 0),
+    }));
+    return { body: { items } };
+  },
+
+  async getArticle(ctx) {
+    const user = endUser(ctx);
+    const { rows } = await ctx.exec.query<ArticleRow>(
+      `UPDATE articles SET views = views + 1 WHERE workspace_id = $1 AND id = $2 AND published RETURNING ${COLUMNS}`,
+      [user.workspaceId, ctx.params.articleId],
+    );
+    const row = rows[0];
+    if (row === undefined) throw new ApiError('not_found', 'No such article.');
+    return { body: toArticle(row) };
+  },
+
+  async articleFeedback(ctx) {
+    const user = endUser(ctx);
+    const column = ctx.body.helpful ? 'helpful_count' : 'not_helpful_count';
+    const { rowCount } = await ctx.exec.query(
+      `UPDATE articles SET ${column} = ${column} + 1 WHERE workspace_id = $1 AND id = $2 AND published`,
+      [user.workspaceId, ctx.params.articleId],
+    );
+    if (rowCount !== 1) throw new ApiError('not_found', 'No such article.');
+    if (ctx.body.sessionId !== undefined) {
+      const event = {
+        type: 'article.voted',
+        sessionId: ctx.body.sessionId,
+        at: new Date(ctx.app.clock.now()).toISOString(),
+        articleId: ctx.params.articleId,
+        helpful: ctx.body.helpful,
+      };
+      await ctx.exec.query(
+        'INSERT INTO deflection_events (workspace_id, session_id, type, at, event) VALUES ($1, $2, $3, $4, $5)',
+        [user.workspaceId, event.sessionId, event.type, event.at, JSON.stringify(event)],
+      );
+    }
+    return { body: { ok: true }, status: 201 };
+  },
+
+  async recordDeflection(ctx) {
+    const user = endUser(ctx);
+    const events = ctx.body.events;
+    await ctx.exec.query(
+      `INSERT INTO deflection_events (workspace_id, session_id, type, at, event)
+       SELECT $1, e.event->>'sessionId', e.event->>'type', (e.event->>'at')::timestamptz, e.event
+         FROM jsonb_array_elements($2::jsonb) AS e(event)`,
+      [user.workspaceId, JSON.stringify(events)],
+    );
+    return { body: { ok: true }, status: 202 };
+  },
+
+  async listArticles(ctx) {
+    const me = agent(ctx);
+    const after = decodeCursor(ctx.query.cursor, ['string', 'string']);
+    const limit = ctx.query.limit;
+    const { rows } = await ctx.exec.query<ArticleRow>(
+      `SELECT ${COLUMNS} FROM articles
+        WHERE workspace_id = $1 AND ($2::timestamptz IS NULL OR (updated_at, id) < ($2::timestamptz, $3::text))
+        ORDER BY updated_at DESC, id DESC LIMIT $4`,
+      [me.workspaceId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      body: {
+        items: page.map(toArticle),
+        nextCursor:
+          rows.length > limit && last ? encodeCursor([last.updated_at.toISOString(), last.id]) : null,
+      },
+    };
+  },
+
+  async createArticle(ctx) {
+    const me = agent(ctx);
+    const now = new Date(ctx.app.clock.now()).toISOString();
+    const { rows } = await ctx.exec.query<ArticleRow>(
+      `INSERT INTO articles (id, workspace_id, title, body, tags, locale, published, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING ${COLUMNS}`,
+      [
+        createId('art'),
+        me.workspaceId,
+        ctx.body.title,
+        ctx.body.body,
+        ctx.body.tags,
+        ctx.body.locale,
+        ctx.body.published,
+        now,
+      ],
+    );
+    return { body: toArticle(rows[0] as ArticleRow), status: 201 };
+  },
+
+  async updateArticle(ctx) {
+    const me = agent(ctx);
+    const patch = ctx.body;
+    const { rows } = await ctx.exec.query<ArticleRow>(
+      `UPDATE articles SET title = COALESCE($3, title), body = COALESCE($4, body), tags = COALESCE($5, tags),
+              locale = COALESCE($6, locale), published = COALESCE($7, published), updated_at = $8
+        WHERE workspace_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+      [
+        me.workspaceId,
+        ctx.params.articleId,
+        patch.title ?? null,
+        patch.body ?? null,
+        patch.tags ?? null,
+        patch.locale ?? null,
+        patch.published ?? null,
+        new Date(ctx.app.clock.now()).toISOString(),
+      ],
+    );
+    const row = rows[0];
+    if (row === undefined) throw new ApiError('not_found', 'No such article.');
+    return { body: toArticle(row) };
+  },
+
+  async deleteArticle(ctx) {
+    const me = agent(ctx);
+    const { rowCount } = await ctx.exec.query('DELETE FROM articles WHERE workspace_id = $1 AND id = $2', [
+      me.workspaceId,
+      ctx.params.articleId,
+    ]);
+    if (rowCount !== 1) throw new ApiError('not_found', 'No such article.');
+    return { body: undefined, status: 204 };
+  },
+};

@@ -1,0 +1,165 @@
+import { computeMetrics, type DeflectionEvent, MetricsInputError, type TimelineEvent } from '@tierdesk/core';
+import { ApiError } from '../http/api-error';
+import {
+  deletePolicy,
+  insertPolicy,
+  listPolicies,
+  type PolicyKind,
+  type PolicyOf,
+  replacePolicy,
+} from '../policies/policy.store';
+import { agent, type RouteContext, type RouteImpls } from './route.types';
+
+type PolicyCtx = RouteContext<{
+  method: 'GET';
+  path: string;
+  scope: 'agent';
+  summary: string;
+  params: undefined;
+  query: undefined;
+  body: undefined;
+  response: undefined;
+  status: 200;
+  versioned: false;
+  stream: false;
+}>;
+
+const NOUN: Record<PolicyKind, string> = {
+  sla_policy: 'SLA policy',
+  calendar: 'calendar',
+  escalation_rule: 'escalation rule',
+  routing_rule: 'routing rule',
+};
+
+// The four policy collections share one behaviour; only the kind differs.
+function collection<K extends PolicyKind>(kind: K) {
+  return {
+    async list(ctx: Pick<PolicyCtx, 'identity' | 'exec'>) {
+      return { body: { items: await listPolicies(ctx.exec, agent(ctx).workspaceId, kind) } };
+    },
+    async create(ctx: Pick<PolicyCtx, 'identity' | 'exec' | 'app'> & { body: PolicyOf[K] }) {
+      const me = agent(ctx);
+      if (!(await insertPolicy(ctx.exec, me.workspaceId, kind, ctx.body))) {
+        throw new ApiError('conflict', `A ${NOUN[kind]} with id ${ctx.body.id} exists; replace it with PUT.`);
+      }
+      ctx.app.policiesChanged(me.workspaceId);
+      return { body: ctx.body, status: 201 };
+    },
+    async replace(
+      ctx: Pick<PolicyCtx, 'identity' | 'exec' | 'app'> & { body: PolicyOf[K]; params: { id: string } },
+    ) {
+      const me = agent(ctx);
+      if (ctx.body.id !== ctx.params.id) {
+        throw new ApiError('validation_failed', 'Invalid body: id must match the path (at body.id)', {
+          issues: [{ path: ['id'], code: 'custom', message: 'must equal the id in the path' }],
+        });
+      }
+      if (!(await replacePolicy(ctx.exec, me.workspaceId, kind, ctx.body))) {
+        throw new ApiError('not_found', `No such ${NOUN[kind]}.`);
+      }
+      ctx.app.policiesChanged(me.workspaceId);
+      return { body: ctx.body };
+    },
+    async remove(ctx: Pick<PolicyCtx, 'identity' | 'exec' | 'app'> & { params: { id: string } }) {
+      const me = agent(ctx);
+      if (!(await deletePolicy(ctx.exec, me.workspaceId, kind, ctx.params.id))) {
+        throw new ApiError('not_found', `No such ${NOUN[kind]}.`);
+      }
+      ctx.app.policiesChanged(me.workspaceId);
+      return { body: undefined, status: 204 };
+    },
+  };
+}
+
+const sla = collection('sla_policy');
+const calendars = collection('calendar');
+const escalation = collection('escalation_rule');
+const routing = collection('routing_rule');
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Policies CRUD and metrics (agent scope). */
+export const policyRoutes: RouteImpls<
+  | 'listSlaPolicies'
+  | 'createSlaPolicy'
+  | 'replaceSlaPolicy'
+  | 'deleteSlaPolicy'
+  | 'listCalendars'
+  | 'createCalendar'
+  | 'replaceCalendar'
+  | 'deleteCalendar'
+  | 'listEscalationRules'
+  | 'createEscalationRule'
+  | 'replaceEscalationRule'
+  | 'deleteEscalationRule'
+  | 'listRoutingRules'
+  | 'createRoutingRule'
+  | 'replaceRoutingRule'
+  | 'deleteRoutingRule'
+  | 'metrics'
+> = {
+  listSlaPolicies: sla.list,
+  createSlaPolicy: sla.create,
+  replaceSlaPolicy: sla.replace,
+  deleteSlaPolicy: sla.remove,
+  listCalendars: calendars.list,
+  createCalendar: calendars.create,
+  replaceCalendar: calendars.replace,
+  deleteCalendar: calendars.remove,
+  listEscalationRules: escalation.list,
+  createEscalationRule: escalation.create,
+  replaceEscalationRule: escalation.replace,
+  deleteEscalationRule: escalation.remove,
+  listRoutingRules: routing.list,
+  createRoutingRule: routing.create,
+  replaceRoutingRule: routing.replace,
+  deleteRoutingRule: routing.remove,
+
+  async metrics(ctx) {
+    const me = agent(ctx);
+    const now = ctx.app.clock.now();
+    const to = ctx.query.to === undefined ? now : Date.parse(ctx.query.to);
+    const from = ctx.query.from === undefined ? to - 30 * DAY_MS : Date.parse(ctx.query.from);
+    if (from > to) {
+      throw new ApiError('validation_failed', 'Invalid query: from must not be after to (at query.from)', {
+        issues: [{ path: ['from'], code: 'custom', message: 'must not be after to' }],
+      });
+    }
+    const fromIso = new Date(from).toISOString();
+    const toIso = new Date(to).toISOString();
+    // Every ticket with activity in the window, plus every ticket still open (the backlog).
+    const { rows } = await ctx.exec.query<{ ticket_id: string; event: TimelineEvent }>(
+      `SELECT e.ticket_id, e.event FROM ticket_events e
+        WHERE e.workspace_id = $1 AND e.ticket_id IN (
+              SELECT DISTINCT ticket_id FROM ticket_events WHERE workspace_id = $1 AND at >= $2 AND at < $3
+              UNION
+              SELECT id FROM tickets WHERE workspace_id = $1 AND status NOT IN ('solved', 'closed'))
+        ORDER BY e.ticket_id, e.seq`,
+      [me.workspaceId, fromIso, toIso],
+    );
+    const byTicket = new Map<string, TimelineEvent[]>();
+    for (const row of rows) {
+      const list = byTicket.get(row.ticket_id) ?? [];
+      list.push(row.event);
+      byTicket.set(row.ticket_id, list);
+    }
+    const { rows: steps } = await ctx.exec.query<{ event: DeflectionEvent }>(
+      // Sessions that started up to a day before the window may still end in it.
+      'SELECT event FROM deflection_events WHERE workspace_id = $1 AND at >= $2 AND at < $3 ORDER BY at',
+      [me.workspaceId, new Date(from - DAY_MS).toISOString(), toIso],
+    );
+    try {
+      const report = computeMetrics({
+        tickets: [...byTicket].map(([ticketId, events]) => ({ ticketId, events })),
+        deflections: steps.map((s) => s.event),
+        from: fromIso,
+        to: toIso,
+        now: Math.min(now, to),
+      });
+      return { body: report };
+    } catch (error) {
+      if (error instanceof MetricsInputError) throw new ApiError('bad_request', error.message);
+      throw error;
+    }
+  },
+};

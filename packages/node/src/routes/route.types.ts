@@ -1,0 +1,96 @@
+import type { RouteDef, RouteName, RouteOutput, Routes } from '@tierdesk/core';
+import type * as z from 'zod/mini';
+import type { Clock } from '../clock';
+import { ApiError } from '../http/api-error';
+import type { AgentIdentity, EndUserIdentity, Identity } from '../identity';
+import type { Logger } from '../logger';
+import type { SqlDatabase, SqlExecutor } from '../store';
+import type { TicketService } from '../tickets/ticket.service';
+
+/** What route implementations share: the database, the ticket service and the server's settings. */
+export interface AppServices {
+  db: SqlDatabase;
+  /** Routes only send core events, whatever the workflow adds. */
+  tickets: TicketService<never>;
+  clock: Clock;
+  logger: Logger;
+  /** The realtime hub answering the stream routes. */
+  stream(request: Request, identity: Identity): Response;
+  /** Re-evaluates open tickets after policies changed (in the background). */
+  policiesChanged(workspaceId: string): void;
+}
+
+type Out<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
+
+/** Everything a route implementation receives, already authenticated and validated. */
+export interface RouteContext<R extends RouteDef> {
+  request: Request;
+  /** The caller; null only on public routes. */
+  identity: Identity | null;
+  params: Out<R['params']>;
+  query: Out<R['query']>;
+  body: Out<R['body']>;
+  /** The `If-Match` version on versioned routes, when sent. */
+  ifMatch: number | undefined;
+  /** Where to run SQL: the idempotency transaction when there is one, else the database. */
+  exec: SqlExecutor;
+  /** The idempotency transaction of a POST with `Idempotency-Key`. */
+  tx: SqlExecutor | undefined;
+  app: AppServices;
+}
+
+/** A route's answer: its body (and optionally status and headers), or a raw Response for streams. */
+export type RouteAnswer<R extends RouteDef> =
+  | { body: RouteOutput<R>; status?: number; headers?: Record<string, string> }
+  | { response: Response };
+
+/** The implementation of one route of the contract. */
+export type RouteImpl<R extends RouteDef> = (ctx: RouteContext<R>) => Promise<RouteAnswer<R>>;
+
+/** Implementations of a set of routes. */
+export type RouteImpls<K extends RouteName> = { [N in K]: RouteImpl<Routes[N]> };
+
+/** The end user behind a user-scope route (the router has checked the scope). */
+export function endUser(ctx: { identity: Identity | null }): EndUserIdentity {
+  if (ctx.identity?.kind !== 'user') throw new ApiError('forbidden', 'This route is for end users.');
+  return ctx.identity;
+}
+
+/** The agent behind an agent-scope route (the router has checked the scope). */
+export function agent(ctx: { identity: Identity | null }): AgentIdentity {
+  if (ctx.identity?.kind !== 'agent') throw new ApiError('forbidden', 'This route is for agents.');
+  return ctx.identity;
+}
+
+/** Opaque keyset cursors: the sort key of the last item, base64url JSON. */
+export function encodeCursor(values: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+/** Decodes a cursor made by {@link encodeCursor} with `n` values; a malformed one is a 400 on `cursor`. */
+export function decodeCursor(
+  cursor: string | undefined,
+  shape: readonly ('string' | 'number')[],
+): (string | number)[] | null {
+  if (cursor === undefined) return null;
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    values = undefined;
+  }
+  if (
+    !Array.isArray(values) ||
+    values.length !== shape.length ||
+    values.some((v, i) => typeof v !== shape[i] || (typeof v === 'string' && v.length > 200))
+  ) {
+    throw new ApiError(
+      'validation_failed',
+      'Invalid query: the cursor is not one this server issued (at query.cursor)',
+      {
+        issues: [{ path: ['cursor'], code: 'invalid_cursor', message: 'Malformed pagination cursor' }],
+      },
+    );
+  }
+  return values as (string | number)[];
+}

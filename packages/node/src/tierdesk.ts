@@ -1,0 +1,445 @@
+import { randomBytes } from 'node:crypto';
+import {
+  AgentSchema,
+  BusinessCalendarSchema,
+  EscalationRuleSchema,
+  RoutingRuleSchema,
+  SlaPolicySchema,
+  type TimelineEvent,
+} from '@tierdesk/core';
+import { type TicketMachine, ticketMachine } from '@tierdesk/core/machines';
+import * as z from 'zod/mini';
+import type { FetchHandler } from './adapters/node-exchange';
+import { type AuthenticateAgentHook, createAuthenticator, issueVisitorToken, MIN_SECRET_BYTES } from './auth';
+import { type Clock, systemClock } from './clock';
+import { type CorsOptions, createFetchHandler } from './handler';
+import { ApiError, errorResponse } from './http/api-error';
+import { clientAddress, type TrustProxy } from './http/client-address';
+import { purgeExpiredIdempotencyKeys } from './http/idempotency';
+import { createRateLimiter } from './http/rate-limit';
+import { consoleLogger, type Logger } from './logger';
+import { insertPolicy, loadTicketPolicies, routeTicket } from './policies/policy.store';
+import { createEventHub, notifyTimelineAppended } from './realtime';
+import { createTimerScheduler, notifyTimersChanged } from './scheduler';
+import {
+  createPgliteDatabase,
+  createPostgresDatabase,
+  migrate,
+  type SqlDatabase,
+  type SqlExecutor,
+} from './store';
+import { type ChangeWriter, createTicketService, type TicketService } from './tickets/ticket.service';
+import {
+  createWebhookDispatcher,
+  enqueueWebhookEvent,
+  syncWebhookEndpoints,
+  type WebhookEndpointConfig,
+} from './webhooks';
+
+/** Where the data lives: embedded PGlite (default, in memory or in a directory) or PostgreSQL. */
+export type StoreOptions =
+  | { kind: 'pglite'; dataDir?: string | undefined }
+  | { kind: 'postgres'; connectionString: string; schema?: string | undefined; max?: number | undefined }
+  | { kind: 'database'; database: SqlDatabase };
+
+/** A workspace this server serves: one product's support desk. */
+export interface WorkspaceConfig {
+  id: string;
+  name: string;
+  /**
+   * The secret the host's backend signs end users' identity tokens with (HS256, ≥ 32 bytes). Without
+   * it only anonymous visitors and agents can use the workspace.
+   */
+  identitySecret?: string | undefined;
+  /** Policies to seed when the workspace has none of that kind yet (later edits go through the API). */
+  policies?: {
+    slaPolicies?: z.input<typeof SlaPolicySchema>[];
+    calendars?: z.input<typeof BusinessCalendarSchema>[];
+    escalationRules?: z.input<typeof EscalationRuleSchema>[];
+    routingRules?: z.input<typeof RoutingRuleSchema>[];
+  };
+  /** Agents to create or update at start (validated like API input; defaults applied). */
+  agents?: z.input<typeof AgentSchema>[];
+  /** Webhook endpoints of the workspace. */
+  webhooks?: WebhookEndpointConfig[];
+}
+
+/** Options of {@link createTierdesk}. */
+export interface TierdeskOptions<TExtra extends { type: string } = never> {
+  /** Default: PGlite in memory. */
+  store?: StoreOptions;
+  /** The ticket machine, possibly extended (see `createTicketMachine`). Default: the core machine. */
+  workflow?: TicketMachine<TExtra>;
+  workspaces?: WorkspaceConfig[];
+  /**
+   * Signs anonymous visitors' tokens (≥ 32 bytes). Default: random per process, which logs visitors
+   * out on every restart — set it in production.
+   */
+  serverSecret?: string;
+  /** Agents authenticated by the host (its own session or SSO); tried before API keys. */
+  authenticateAgent?: AuthenticateAgentHook;
+  cors?: CorsOptions;
+  limits?: {
+    /** Largest request body, bytes. Default 256 KiB. */
+    maxBodyBytes?: number;
+    /** Requests per identity: a bucket of `burst` refilled at `perSecond`. Default 60 burst, 10/s. `false` disables. */
+    rateLimit?: { burst: number; perSecond: number } | false;
+  };
+  /**
+   * Which proxies' `X-Forwarded-For` to believe for client addresses (rate limits of callers without an
+   * identity). Default: none — a spoofed header is ignored. A list of proxy addresses/CIDRs is safest.
+   */
+  trustProxy?: TrustProxy;
+  /** Webhook delivery settings; loopback/private targets are refused unless allowed (development). */
+  webhooks?: { allowPrivateNetworks?: boolean; timeoutMs?: number; retrySchedule?: readonly number[] };
+  /** Where time comes from (the demo runs a faster clock). Default: the system clock. */
+  clock?: Clock;
+  logger?: Logger;
+  /** Run the durable timer scheduler and webhook delivery in this process. Default true. */
+  background?: boolean;
+}
+
+/** A running Tierdesk server. */
+export interface Tierdesk {
+  /** The Web-standard handler: mount it with `toNodeListener`, `tierdeskExpress` or `tierdeskFastify`. */
+  fetch: FetchHandler;
+  /** The database (for host jobs and tests). */
+  db: SqlDatabase;
+  /** The ticket service (core events; a custom workflow's own events type-check against `TicketService<TExtra>`). */
+  tickets: TicketService<never>;
+  /** Graceful shutdown: stops background work, ends streams, closes the database if the server opened it. */
+  close(): Promise<void>;
+}
+
+async function openStore(store: StoreOptions | undefined): Promise<{ db: SqlDatabase; owned: boolean }> {
+  if (store === undefined || store.kind === 'pglite') {
+    return {
+      db: await createPgliteDatabase(store?.dataDir === undefined ? {} : { dataDir: store.dataDir }),
+      owned: true,
+    };
+  }
+  if (store.kind === 'postgres') {
+    return {
+      db: await createPostgresDatabase({
+        connectionString: store.connectionString,
+        ...(store.schema === undefined ? {} : { schema: store.schema }),
+        ...(store.max === undefined ? {} : { max: store.max }),
+      }),
+      owned: true,
+    };
+  }
+  return { db: store.database, owned: false };
+}
+
+/** Webhook event type of a timeline event: `ticket.created`, `ticket.message.public`, `ticket.sla.breached`, … */
+export function webhookEventType(event: TimelineEvent): string {
+  return event.type.startsWith('ticket.') ? event.type : `ticket.${event.type}`;
+}
+
+/**
+ * Builds a Tierdesk server: opens the store and migrates it, seeds the configured workspaces, and
+ * starts the durable timer scheduler, webhook delivery and the realtime hub. Every ticket change runs
+ * the workflow statelessly (load snapshot + version, send, persist) and writes its events, timers,
+ * outbox rows and notifications in the same transaction.
+ */
+export async function createTierdesk<TExtra extends { type: string } = never>(
+  options: TierdeskOptions<TExtra> = {},
+): Promise<Tierdesk> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? consoleLogger;
+  const { db, owned } = await openStore(options.store);
+  await migrate(db);
+
+  const workspaces = options.workspaces ?? [];
+  for (const ws of workspaces) await seedWorkspace(db, ws);
+  const secrets = new Map(workspaces.map((w) => [w.id, w.identitySecret ?? null]));
+
+  let serverSecret = options.serverSecret;
+  if (serverSecret === undefined) {
+    serverSecret = randomBytes(MIN_SECRET_BYTES).toString('base64url');
+    logger.warn('no serverSecret configured: anonymous visitor tokens will not survive a restart');
+  }
+
+  const writers: ChangeWriter[] = [
+    async (tx, change) => {
+      if (change.events.length > 0) await notifyTimelineAppended(tx, change.ticket.workspaceId);
+    },
+    async (tx, change) => {
+      const due = Object.values(change.timers).filter((t): t is number => t !== null);
+      await notifyTimersChanged(tx, due.length === 0 ? null : Math.min(...due));
+    },
+    async (tx, change) => {
+      for (const event of change.events) {
+        await enqueueWebhookEvent(tx, change.ticket.workspaceId, {
+          // Stable per event, so receivers dedupe retries on `webhook-id`.
+          id: `evt_${change.ticket.id}_${event.seq}`,
+          type: webhookEventType(event),
+          timestamp: event.at,
+          data: { ticket: change.ticket, event },
+        });
+      }
+    },
+    async (tx, change) => {
+      // Notifications (email, push) are side effects of named actions; they leave through the outbox.
+      for (const effect of change.effects) {
+        if (effect.type !== 'notify') continue;
+        await tx.query('INSERT INTO outbox (workspace_id, topic, payload) VALUES ($1, $2, $3)', [
+          change.ticket.workspaceId,
+          'notification',
+          JSON.stringify({ ...effect, version: change.ticket.version }),
+        ]);
+      }
+    },
+  ];
+
+  const tickets = createTicketService<TExtra>({
+    db,
+    workflow: (options.workflow ?? ticketMachine) as TicketMachine<TExtra>,
+    clock,
+    loadPolicies: loadTicketPolicies,
+    writers,
+    route: routeTicket,
+  });
+
+  const hub = createEventHub({ db, logger });
+  const authenticate = createAuthenticator({
+    db,
+    clock,
+    serverSecret,
+    resolveWorkspaceSecret: async (workspaceId) => secrets.get(workspaceId) ?? null,
+    ...(options.authenticateAgent === undefined ? {} : { authenticateAgent: options.authenticateAgent }),
+  });
+
+  const rateOptions = options.limits?.rateLimit ?? { burst: 60, perSecond: 10 };
+  const limiter =
+    rateOptions === false
+      ? undefined
+      : createRateLimiter({ capacity: rateOptions.burst, refillPerSecond: rateOptions.perSecond });
+
+  // Policy edits re-evaluate open tickets (POLICIES.UPDATE) so no clock or escalation is left stale.
+  const reevaluating = new Set<Promise<void>>();
+  const policiesChanged = (workspaceId: string): void => {
+    const job = reevaluateOpenTickets(db, tickets, workspaceId).catch((error: unknown) =>
+      logger.error('re-evaluating tickets after a policy change failed', {
+        workspaceId,
+        error: String(error),
+      }),
+    );
+    reevaluating.add(job);
+    void job.finally(() => reevaluating.delete(job));
+  };
+
+  let closed = false;
+  const handler = createFetchHandler({
+    app: {
+      db,
+      tickets,
+      clock,
+      logger,
+      stream: (request, identity) => hub.stream(request, identity),
+      policiesChanged,
+    },
+    authenticate: (request, opts) => authenticate(request, opts),
+    ...(limiter === undefined
+      ? {}
+      : {
+          rateLimit: (key: string) => {
+            const decision = limiter.take(key);
+            return { allowed: decision.allowed, retryAfterSeconds: decision.retryAfterSeconds };
+          },
+        }),
+    limits: { maxBodyBytes: options.limits?.maxBodyBytes ?? 256 * 1024 },
+    ...(options.cors === undefined ? {} : { cors: options.cors }),
+    ready: async () => {
+      if (closed) return false;
+      try {
+        await db.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    extraRoutes: [
+      {
+        // Anonymous visitors get a server-signed token for one workspace (limited scope: own tickets).
+        method: 'POST',
+        path: '/v1/visitors',
+        handle: async (request) => {
+          const workspaceId = new URL(request.url).searchParams.get('workspace');
+          if (workspaceId === null || !secrets.has(workspaceId)) {
+            return errorResponse(new ApiError('not_found', 'No such workspace.'));
+          }
+          const issued = await issueVisitorToken({ workspaceId, secret: serverSecret as string, clock });
+          return new Response(JSON.stringify(issued), {
+            status: 201,
+            headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+          });
+        },
+      },
+    ],
+  });
+
+  const background = options.background ?? true;
+  const scheduler = createTimerScheduler({
+    db,
+    clock,
+    logger,
+    fire: async (tx, timer) => {
+      await tickets.dispatchIn(
+        tx,
+        { workspaceId: timer.workspaceId, ticketId: timer.ticketId },
+        timer.key === 'sla'
+          ? { type: 'SLA.TICK', actor: { type: 'system' } }
+          : { type: 'TIMER.FIRED', key: timer.key as 'auto_close' | 'snooze', actor: { type: 'system' } },
+        { rejectIgnored: false },
+      );
+    },
+  });
+  const dispatcher = createWebhookDispatcher({
+    db,
+    clock,
+    logger,
+    ...(options.webhooks?.allowPrivateNetworks === undefined
+      ? {}
+      : { allowPrivateNetworks: options.webhooks.allowPrivateNetworks }),
+    ...(options.webhooks?.timeoutMs === undefined ? {} : { timeoutMs: options.webhooks.timeoutMs }),
+    ...(options.webhooks?.retrySchedule === undefined
+      ? {}
+      : { retrySchedule: options.webhooks.retrySchedule }),
+  });
+  for (const ws of workspaces) {
+    if (ws.webhooks !== undefined) {
+      await syncWebhookEndpoints(db, ws.id, ws.webhooks, {
+        ...(options.webhooks?.allowPrivateNetworks === undefined
+          ? {}
+          : { allowPrivateNetworks: options.webhooks.allowPrivateNetworks }),
+      });
+    }
+  }
+  const purge = setInterval(
+    () => {
+      purgeExpiredIdempotencyKeys(db, clock.now()).catch((error: unknown) =>
+        logger.warn('purging idempotency keys failed', { error: String(error) }),
+      );
+    },
+    60 * 60 * 1000,
+  );
+  purge.unref();
+  if (background) {
+    await scheduler.start();
+    dispatcher.start();
+  }
+
+  const trustProxy = options.trustProxy;
+  return {
+    fetch: (request, context = {}) =>
+      handler(request, {
+        remoteAddress: clientAddress(request, { remoteAddress: context.remoteAddress, trustProxy }),
+      }),
+    db,
+    tickets,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(purge);
+      await Promise.allSettled([scheduler.stop(), dispatcher.stop(), hub.close(), ...reevaluating]);
+      if (owned) await db.close();
+    },
+  };
+}
+
+// Configuration is input like any other: validated by the same schemas as the API (defaults applied),
+// and refused at start with the path of the problem rather than failing on the first ticket.
+function parseConfig<S extends z.ZodMiniType>(schema: S, value: unknown, where: string): z.output<S> {
+  const result = z.safeParse(schema, value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new TypeError(
+      `Invalid ${where}: ${issue?.message ?? 'rejected'} at ${[where, ...(issue?.path ?? [])].join('.')}`,
+    );
+  }
+  return result.data;
+}
+
+async function seedWorkspace(db: SqlDatabase, config: WorkspaceConfig): Promise<void> {
+  const where = `workspaces[${config.id}]`;
+  const ws = {
+    ...config,
+    policies: {
+      slaPolicies: config.policies?.slaPolicies?.map((p, i) =>
+        parseConfig(SlaPolicySchema, p, `${where}.policies.slaPolicies[${i}]`),
+      ),
+      calendars: config.policies?.calendars?.map((p, i) =>
+        parseConfig(BusinessCalendarSchema, p, `${where}.policies.calendars[${i}]`),
+      ),
+      escalationRules: config.policies?.escalationRules?.map((p, i) =>
+        parseConfig(EscalationRuleSchema, p, `${where}.policies.escalationRules[${i}]`),
+      ),
+      routingRules: config.policies?.routingRules?.map((p, i) =>
+        parseConfig(RoutingRuleSchema, p, `${where}.policies.routingRules[${i}]`),
+      ),
+    },
+    agents: config.agents?.map((a, i) => parseConfig(AgentSchema, a, `${where}.agents[${i}]`)),
+  };
+  await db.transaction(async (tx) => {
+    await tx.query(
+      'INSERT INTO workspaces (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name',
+      [ws.id, ws.name],
+    );
+    const seed = async <K extends 'sla_policy' | 'calendar' | 'escalation_rule' | 'routing_rule'>(
+      kind: K,
+      items: Parameters<typeof insertPolicy<K>>[3][] | undefined,
+    ): Promise<void> => {
+      if (items === undefined || items.length === 0) return;
+      const { rows } = await tx.query(
+        'SELECT 1 FROM policies WHERE workspace_id = $1 AND kind = $2 LIMIT 1',
+        [ws.id, kind],
+      );
+      if (rows.length > 0) return;
+      for (const item of items) await insertPolicy(tx, ws.id, kind, item);
+    };
+    await seed('sla_policy', ws.policies?.slaPolicies);
+    await seed('calendar', ws.policies?.calendars);
+    await seed('escalation_rule', ws.policies?.escalationRules);
+    await seed('routing_rule', ws.policies?.routingRules);
+    for (const agent of ws.agents ?? []) {
+      await tx.query(
+        `INSERT INTO agents (workspace_id, id, data, active) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (workspace_id, id) DO UPDATE SET data = EXCLUDED.data, active = EXCLUDED.active`,
+        [ws.id, agent.id, JSON.stringify(agent), agent.active],
+      );
+    }
+  });
+}
+
+async function reevaluateOpenTickets(
+  db: SqlExecutor & SqlDatabase,
+  tickets: TicketService<never>,
+  workspaceId: string,
+): Promise<void> {
+  let after = '';
+  for (;;) {
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT id FROM tickets WHERE workspace_id = $1 AND status <> 'closed' AND id > $2 ORDER BY id LIMIT 100`,
+      [workspaceId, after],
+    );
+    if (rows.length === 0) return;
+    for (const { id } of rows) {
+      await db.transaction(async (tx) => {
+        const policies = await loadTicketPolicies(tx, workspaceId);
+        await tickets.dispatchIn(
+          tx,
+          { workspaceId, ticketId: id },
+          {
+            type: 'POLICIES.UPDATE',
+            sla: policies.sla,
+            escalationRules: policies.escalationRules,
+            actor: { type: 'system' },
+          },
+          { rejectIgnored: false },
+        );
+      });
+    }
+    after = rows.at(-1)?.id ?? after;
+  }
+}
