@@ -210,7 +210,24 @@ export function createFetchHandler(options: HandlerOptions): FetchHandler {
     const impl = routeImpls[entry.name] as unknown as (
       ctx: RouteContext<RouteDef>,
     ) => Promise<RouteAnswer<RouteDef>>;
+    const deferred: (() => Promise<void>)[] = [];
+    const runDeferred = async (): Promise<void> => {
+      for (const task of deferred.splice(0)) {
+        try {
+          await task();
+        } catch (error) {
+          // The route's own change is committed; a follow-up failing must not turn it into an error.
+          app.logger.error('a follow-up of a committed request failed', {
+            route: entry.name,
+            error: String(error),
+          });
+        }
+      }
+    };
     const makeContext = (tx: SqlExecutor | undefined): RouteContext<RouteDef> => ({
+      defer: (task) => {
+        deferred.push(task);
+      },
       request,
       identity,
       params: params as never,
@@ -250,9 +267,11 @@ export function createFetchHandler(options: HandlerOptions): FetchHandler {
           return stored;
         },
       );
+      if (!result.replayed) await runDeferred();
       return answerResponse(result, result.replayed ? { 'idempotency-replayed': 'true' } : {});
     }
     const stored = toStored(await impl(makeContext(undefined)));
+    await runDeferred();
     return stored instanceof Response ? stored : answerResponse(stored, {});
   }
 

@@ -5,6 +5,7 @@ import {
   EscalationRuleSchema,
   RoutingRuleSchema,
   SlaPolicySchema,
+  type Ticket,
   type TimelineEvent,
 } from '@tierdesk/core';
 import { type TicketMachine, ticketMachine } from '@tierdesk/core/machines';
@@ -17,6 +18,9 @@ import { ApiError, errorResponse } from './http/api-error';
 import { clientAddress, type TrustProxy } from './http/client-address';
 import { purgeExpiredIdempotencyKeys } from './http/idempotency';
 import { createRateLimiter } from './http/rate-limit';
+import { createId } from './ids';
+import { searchPublishedArticles } from './kb/article-search';
+import { type AssistantAnswer, knowledgeBaseAnswerer, type TierZeroAnswerer } from './kb/tier-zero-assistant';
 import { consoleLogger, type Logger } from './logger';
 import { insertPolicy, loadTicketPolicies, routeTicket } from './policies/policy.store';
 import { createEventHub, notifyTimelineAppended } from './realtime';
@@ -97,6 +101,14 @@ export interface TierdeskOptions<TExtra extends { type: string } = never> {
   logger?: Logger;
   /** Run the durable timer scheduler and webhook delivery in this process. Default true. */
   background?: boolean;
+  /**
+   * The Tier 0 assistant that answers new end-user tickets first (default: the best knowledge-base
+   * matches). An accepted answer solves the ticket at Tier 0 as deflected; a rejected one, a reply, or
+   * no answer moves it to L1. `false` starts tickets at L1 with no assistant.
+   */
+  assistant?: TierZeroAnswerer | false;
+  /** How long the assistant may take before the ticket goes to L1 anyway. Default 5 000 ms. */
+  assistantTimeoutMs?: number;
 }
 
 /** A running Tierdesk server. */
@@ -229,6 +241,69 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
     void job.finally(() => reevaluating.delete(job));
   };
 
+  // Tier 0: the assistant answers new end-user tickets first; without an answer they go on to L1.
+  const assistant = options.assistant ?? knowledgeBaseAnswerer;
+  const assistantTimeoutMs = options.assistantTimeoutMs ?? 5_000;
+  const leaveTierZero = async (tx: SqlExecutor, ticket: Ticket, reason: string): Promise<Ticket> =>
+    (await tickets.dispatchIn(
+      tx,
+      { workspaceId: ticket.workspaceId, ticketId: ticket.id },
+      {
+        type: 'TIER.ESCALATE',
+        to: 1,
+        reason,
+        ruleId: 'tier0-assistant',
+        actor: { type: 'system', name: 'assistant' },
+      },
+      { rejectIgnored: false },
+    )) ?? ticket;
+  const answerNewTicket = async (ticket: Ticket): Promise<void> => {
+    if (assistant === false || ticket.tier !== 0) return;
+    const question = await firstCustomerText(db, ticket);
+    let answer: AssistantAnswer | null = null;
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new Error('the assistant timed out')),
+      assistantTimeoutMs,
+    );
+    try {
+      answer = await Promise.race([
+        assistant(ticket, question, {
+          signal: controller.signal,
+          searchArticles: (text, limit) =>
+            searchPublishedArticles(db, ticket.workspaceId, { q: text, limit, match: 'any' }),
+        }),
+        new Promise<null>((_, reject) =>
+          controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }),
+        ),
+      ]);
+    } catch (error) {
+      logger.warn('the Tier 0 assistant failed; the ticket goes to L1', {
+        ticketId: ticket.id,
+        error: String(error),
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+    await db.transaction(async (tx) => {
+      if (answer === null || answer.body.trim() === '') {
+        await leaveTierZero(tx, ticket, 'no self-service answer');
+        return;
+      }
+      await tickets.dispatchIn(
+        tx,
+        { workspaceId: ticket.workspaceId, ticketId: ticket.id },
+        {
+          type: 'MESSAGE.BOT',
+          messageId: createId('msg'),
+          body: answer.body,
+          actor: { type: 'bot', name: 'Assistant' },
+        },
+        { rejectIgnored: false },
+      );
+    });
+  };
+
   let closed = false;
   const handler = createFetchHandler({
     app: {
@@ -238,6 +313,9 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
       logger,
       stream: (request, identity) => hub.stream(request, identity),
       policiesChanged,
+      assistantEnabled: assistant !== false,
+      answerNewTicket,
+      leaveTierZero,
     },
     authenticate: (request, opts) => authenticate(request, opts),
     ...(limiter === undefined
@@ -442,4 +520,14 @@ async function reevaluateOpenTickets(
     }
     after = rows.at(-1)?.id ?? after;
   }
+}
+
+// The assistant reads what the requester asked: the subject and their first message.
+async function firstCustomerText(db: SqlExecutor, ticket: Ticket): Promise<string> {
+  const { rows } = await db.query<{ body: string }>(
+    `SELECT event->>'body' AS body FROM ticket_events
+      WHERE ticket_id = $1 AND type = 'message.public' ORDER BY seq LIMIT 1`,
+    [ticket.id],
+  );
+  return `${ticket.subject}\n${rows[0]?.body ?? ''}`;
 }

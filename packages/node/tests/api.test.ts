@@ -31,7 +31,7 @@ describeStores('HTTP API over a real socket', ({ db }) => {
       expect(created).toMatchObject({
         subject: 'Export is empty',
         status: 'new',
-        tier: 1,
+        tier: 0,
         number: 1,
         version: 1,
       });
@@ -40,6 +40,7 @@ describeStores('HTTP API over a real socket', ({ db }) => {
 
       const page = await ada.listMyTickets({ query: {} });
       expect(page.items.map((t) => t.id)).toEqual([created.id]);
+      expect(page.items[0]?.tier).toBe(1); // no article to offer: the assistant handed it to L1
       expect(page.nextCursor).toBeNull();
 
       const read = await ada.getMyTicket({ params: { ticketId: created.id } });
@@ -49,7 +50,7 @@ describeStores('HTTP API over a real socket', ({ db }) => {
         params: { ticketId: created.id },
         body: { body: 'Still empty today.' },
       });
-      expect(replied.version).toBe(2);
+      expect(replied.version).toBe(3);
     });
 
     it("never sees another user's or another workspace's ticket (404, not 403)", async () => {
@@ -182,18 +183,21 @@ describeStores('HTTP API over a real socket', ({ db }) => {
       const lee = await server.agentClient('agent-l1');
       const queue = await lee.queue({ query: { status: ['new'] } });
       expect(queue.items.map((t) => t.id)).toEqual([ticket.id]);
+      // The assistant already moved it Tier 0 → L1: the queue shows the current version.
+      const current = queue.items[0]?.version ?? 0;
+      expect(current).toBe(2);
 
       const replied = await lee.replyAsAgent({
         params: { ticketId: ticket.id },
         body: { body: 'Looking into it.' },
-        ifMatch: ticket.version,
+        ifMatch: current,
       });
       expect(replied.status).toBe('open');
       const stale = await apiError(
         lee.updateTicket({
           params: { ticketId: ticket.id },
           body: { priority: 'high' },
-          ifMatch: ticket.version,
+          ifMatch: current,
         }),
       );
       expect(stale.code).toBe('precondition_failed');
@@ -223,8 +227,11 @@ describeStores('HTTP API over a real socket', ({ db }) => {
       expect(mine.events.some((e) => e.type === 'note.internal' || e.type === 'tier.changed')).toBe(false);
       const full = await lee.getTicket({ params: { ticketId: ticket.id } });
       expect(full.events.some((e) => e.type === 'note.internal')).toBe(true);
-      expect(full.events.find((e) => e.type === 'tier.changed')).toMatchObject({
+      expect(full.events.filter((e) => e.type === 'tier.changed').at(-1)).toMatchObject({
+        from: 1,
+        to: 2,
         reason: 'needs a specialist',
+        actor: { type: 'agent', id: 'agent-l1' },
       });
 
       const rated = await ada.submitCsat({ params: { ticketId: ticket.id }, body: { score: 5 } });
@@ -291,6 +298,87 @@ describeStores('HTTP API over a real socket', ({ db }) => {
       await ada.articleFeedback({ params: { articleId: article.id }, body: { helpful: true } });
       const list = await lee.listArticles({ query: {} });
       expect(list.items.find((a) => a.id === article.id)?.helpfulCount).toBe(1);
+    });
+  });
+
+  describe('Tier 0 assistant', () => {
+    async function publishArticle(title: string, body: string) {
+      const lee = await server.agentClient('agent-l1');
+      return lee.createArticle({ body: { title, body, published: true } });
+    }
+
+    it('answers first with matching articles; an accepted answer solves the ticket at Tier 0 as deflected', async () => {
+      const article = await publishArticle(
+        'Exporting invoices as CSV',
+        'Use Billing, then Export CSV. Empty exports mean filters.',
+      );
+      const ada = server.userClient('u-ada');
+      const ticket = await ada.createTicket({
+        body: { subject: 'CSV export of invoices is empty', body: 'My invoice export has no rows' },
+      });
+      expect(ticket.tier).toBe(0);
+      const view = await ada.getMyTicket({ params: { ticketId: ticket.id } });
+      const bot = view.events.find((e) => e.type === 'message.public' && e.role === 'bot');
+      expect(bot).toBeDefined();
+      expect(JSON.stringify(bot)).toContain(`tierdesk:article/${article.id}`);
+      expect(view.ticket.tier).toBe(0);
+      const solved = await ada.answerAssistant({
+        params: { ticketId: ticket.id },
+        body: { accepted: true, articleId: article.id },
+      });
+      expect(solved).toMatchObject({ status: 'solved', tier: 0 });
+      const lee = await server.agentClient('agent-l1');
+      const full = await lee.getTicket({ params: { ticketId: ticket.id } });
+      expect(full.events.find((e) => e.type === 'ticket.deflected')).toMatchObject({ articleId: article.id });
+    });
+
+    it('hands the ticket to L1 when the answer is rejected, or when the requester writes back', async () => {
+      await publishArticle('Exporting invoices as CSV', 'Use Billing, then Export CSV.');
+      const ada = server.userClient('u-ada');
+      const first = await ada.createTicket({
+        body: { subject: 'Invoices CSV export', body: 'export is broken' },
+      });
+      const rejected = await ada.answerAssistant({
+        params: { ticketId: first.id },
+        body: { accepted: false },
+      });
+      expect(rejected.tier).toBe(1);
+      const second = await ada.createTicket({
+        body: { subject: 'Invoices CSV export again', body: 'export still broken' },
+      });
+      const replied = await ada.replyAsUser({
+        params: { ticketId: second.id },
+        body: { body: 'That did not help, I need a person' },
+      });
+      expect(replied.tier).toBe(1);
+      const lee = await server.agentClient('agent-l1');
+      const full = await lee.getTicket({ params: { ticketId: second.id } });
+      expect(full.events.find((e) => e.type === 'tier.changed')).toMatchObject({
+        from: 0,
+        to: 1,
+        ruleId: 'tier0-assistant',
+      });
+    });
+
+    it('a failing or slow custom answerer never strands a ticket at Tier 0', async () => {
+      await server.close();
+      server = await startTestServer(db(), {
+        assistant: async (_ticket, _question, tools) =>
+          new Promise((_, reject) =>
+            tools.signal.addEventListener('abort', () => reject(new Error('gave up'))),
+          ),
+        assistantTimeoutMs: 100,
+      });
+      const ada = server.userClient('u-ada');
+      const ticket = await ada.createTicket({ body: { subject: 'Anything', body: 'hello' } });
+      expect((await ada.getMyTicket({ params: { ticketId: ticket.id } })).ticket.tier).toBe(1);
+    });
+
+    it('with the assistant off, tickets start at L1', async () => {
+      await server.close();
+      server = await startTestServer(db(), { assistant: false });
+      const ticket = await server.userClient('u-ada').createTicket({ body: { subject: 'x', body: 'y' } });
+      expect(ticket.tier).toBe(1);
     });
   });
 

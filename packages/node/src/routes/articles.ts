@@ -1,6 +1,7 @@
-import type { Article, ArticleSearchHit } from '@tierdesk/core';
+import type { Article } from '@tierdesk/core';
 import { ApiError } from '../http/api-error';
 import { createId } from '../ids';
+import { searchPublishedArticles } from '../kb/article-search';
 import { agent, decodeCursor, encodeCursor, endUser, type RouteImpls } from './route.types';
 
 interface ArticleRow {
@@ -39,27 +40,6 @@ function toArticle(row: ArticleRow): Article {
   };
 }
 
-// ts_headline marks matches with these control characters; the fragments are then cut into text runs,
-// so nothing HTML-shaped ever leaves the server and the widget renders plain text with <mark>.
-const START = '\u0002';
-const STOP = '\u0003';
-
-/** Splits a ts_headline fragment marked with START/STOP into `{ text, match }` runs. */
-export function toHighlightRuns(fragment: string): { text: string; match: boolean }[] {
-  const runs: { text: string; match: boolean }[] = [];
-  let match = false;
-  let text = '';
-  for (const ch of fragment) {
-    if (ch === START || ch === STOP) {
-      if (text !== '') runs.push({ text, match });
-      text = '';
-      match = ch === START;
-    } else text += ch;
-  }
-  if (text !== '') runs.push({ text, match });
-  return runs;
-}
-
 /** The article routes: search, read and vote (end users), CRUD (agents). */
 export const articleRoutes: RouteImpls<
   | 'searchArticles'
@@ -73,39 +53,12 @@ export const articleRoutes: RouteImpls<
 > = {
   async searchArticles(ctx) {
     const user = endUser(ctx);
-    // English articles are stemmed, others matched word for word (see the generated column); the query
-    // is parsed both ways so either kind can match. websearch_to_tsquery never fails on user input.
-    const { rows } = await ctx.exec.query<{
-      id: string;
-      title: string;
-      locale: string;
-      tags: string[];
-      rank: number;
-      headline: string;
-    }>(
-      `SELECT a.id, a.title, a.locale, a.tags, ts_rank(a.search, q) AS rank,
-              ts_headline(CASE WHEN a.locale LIKE 'en%' THEN 'english'::regconfig ELSE 'simple'::regconfig END,
-                          a.title || ' — ' || a.body, q,
-                          'StartSel=${START}, StopSel=${STOP}, MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=${'\u0001'}') AS headline
-         FROM articles a,
-              (SELECT websearch_to_tsquery('english', $2) || websearch_to_tsquery('simple', $2) AS q) query
-        WHERE a.workspace_id = $1 AND a.published AND a.search @@ q
-          AND ($3::text IS NULL OR a.locale = $3 OR a.locale LIKE $3 || '-%')
-        ORDER BY rank DESC, a.id
-        LIMIT $4`,
-      [user.workspaceId, ctx.query.q, ctx.query.locale ?? null, ctx.query.limit],
-    );
-    const items: ArticleSearchHit[] = rows.map((r) => ({
-      id: r.id,
-      title: r.title,
-      locale: r.locale,
-      tags: r.tags,
-      rank: Number(r.rank),
-      highlights: r.headline
-        .split('\u0001')
-        .map(toHighlightRuns)
-        .filter((runs) => runs.length > 0),
-    }));
+    const items = await searchPublishedArticles(ctx.exec, user.workspaceId, {
+      q: ctx.query.q,
+      locale: ctx.query.locale,
+      limit: ctx.query.limit,
+      match: 'all',
+    });
     return { body: { items } };
   },
 

@@ -1,4 +1,4 @@
-import type { RouteDef, RouteName, RouteOutput, Routes } from '@tierdesk/core';
+import type { RouteDef, RouteName, RouteOutput, Routes, Ticket } from '@tierdesk/core';
 import type * as z from 'zod/mini';
 import type { Clock } from '../clock';
 import { ApiError } from '../http/api-error';
@@ -18,6 +18,12 @@ export interface AppServices {
   stream(request: Request, identity: Identity): Response;
   /** Re-evaluates open tickets after policies changed (in the background). */
   policiesChanged(workspaceId: string): void;
+  /** Whether new end-user tickets start at Tier 0 with the assistant answering first. */
+  assistantEnabled: boolean;
+  /** Runs the Tier 0 assistant on a committed new ticket: a bot answer, or straight on to L1. */
+  answerNewTicket(ticket: Ticket): Promise<void>;
+  /** Moves a Tier 0 ticket on to L1 (the requester wants a person), in the caller's transaction. */
+  leaveTierZero(tx: SqlExecutor, ticket: Ticket, reason: string): Promise<Ticket>;
 }
 
 type Out<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
@@ -37,6 +43,8 @@ export interface RouteContext<R extends RouteDef> {
   /** The idempotency transaction of a POST with `Idempotency-Key`. */
   tx: SqlExecutor | undefined;
   app: AppServices;
+  /** Runs a task once the route's writes are committed, before the answer is sent (never inside the transaction). */
+  defer(task: () => Promise<void>): void;
 }
 
 /** A route's answer: its body (and optionally status and headers), or a raw Response for streams. */

@@ -67,9 +67,12 @@ export const ticketRoutes: RouteImpls<
         diagnostics: input.diagnostics,
         sessionId: input.sessionId,
         selfServiceAttempted: await triedSelfService(ctx.exec, user.workspaceId, input.sessionId),
+        // With the assistant on, a new ticket starts at Tier 0 and the assistant answers first.
+        ...(ctx.app.assistantEnabled ? { tier: 0 as const } : {}),
       },
       { tx: ctx.tx },
     );
+    if (ctx.app.assistantEnabled) ctx.defer(() => ctx.app.answerNewTicket(ticket));
     return { body: ticket, status: 201 };
   },
 
@@ -101,17 +104,28 @@ export const ticketRoutes: RouteImpls<
 
   async replyAsUser(ctx) {
     const user = endUser(ctx);
-    const ticket = await ctx.app.tickets.dispatch(
-      { workspaceId: user.workspaceId, ticketId: ctx.params.ticketId, requesterId: user.userId },
-      {
-        type: 'MESSAGE.CUSTOMER',
-        messageId: createId('msg'),
-        body: ctx.body.body,
-        attachments: ctx.body.attachments,
-        actor: { type: 'customer', id: user.userId, ...(user.name === undefined ? {} : { name: user.name }) },
-      },
-      { tx: ctx.tx },
-    );
+    const run = async (tx: SqlExecutor): Promise<Ticket> => {
+      const ticket = (await ctx.app.tickets.dispatchIn(
+        tx,
+        { workspaceId: user.workspaceId, ticketId: ctx.params.ticketId, requesterId: user.userId },
+        {
+          type: 'MESSAGE.CUSTOMER',
+          messageId: createId('msg'),
+          body: ctx.body.body,
+          attachments: ctx.body.attachments,
+          actor: {
+            type: 'customer',
+            id: user.userId,
+            ...(user.name === undefined ? {} : { name: user.name }),
+          },
+        },
+      )) as Ticket;
+      // Writing back instead of accepting the assistant's answer means they want a person.
+      return ticket.tier === 0
+        ? ctx.app.leaveTierZero(tx, ticket, 'the requester replied to the assistant')
+        : ticket;
+    };
+    const ticket = ctx.tx === undefined ? await ctx.app.db.transaction(run) : await run(ctx.tx);
     return { body: ticket, status: 201 };
   },
 
@@ -134,18 +148,24 @@ export const ticketRoutes: RouteImpls<
     const user = endUser(ctx);
     const ref = { workspaceId: user.workspaceId, ticketId: ctx.params.ticketId, requesterId: user.userId };
     const actor = { type: 'customer' as const, id: user.userId };
-    const ticket = ctx.body.accepted
-      ? await ctx.app.tickets.dispatch(
-          ref,
-          {
-            type: 'ASSISTANT.ACCEPTED',
-            ...(ctx.body.articleId === undefined ? {} : { articleId: ctx.body.articleId }),
-            actor,
-          },
-          { tx: ctx.tx },
-        )
-      : // A rejected answer is a signal that self-service was tried; the ticket stays with the team.
-        await ctx.app.tickets.dispatch(ref, { type: 'SELF_SERVICE.ATTEMPTED', actor }, { tx: ctx.tx });
+    const run = async (tx: SqlExecutor): Promise<Ticket> => {
+      if (ctx.body.accepted) {
+        return (await ctx.app.tickets.dispatchIn(tx, ref, {
+          type: 'ASSISTANT.ACCEPTED',
+          ...(ctx.body.articleId === undefined ? {} : { articleId: ctx.body.articleId }),
+          actor,
+        })) as Ticket;
+      }
+      // A rejected answer records the self-service attempt and hands the ticket to L1.
+      const tried = (await ctx.app.tickets.dispatchIn(tx, ref, {
+        type: 'SELF_SERVICE.ATTEMPTED',
+        actor,
+      })) as Ticket;
+      return tried.tier === 0
+        ? ctx.app.leaveTierZero(tx, tried, "the assistant's answer did not help")
+        : tried;
+    };
+    const ticket = ctx.tx === undefined ? await ctx.app.db.transaction(run) : await run(ctx.tx);
     return { body: ticket, status: 201 };
   },
 };
