@@ -55,6 +55,21 @@ export interface HandlerOptions {
   }>;
   /** Whether the server is ready to take traffic (`/readyz`). */
   ready?: () => Promise<boolean>;
+  /** Called once per request with its outcome (metrics). For streams, when the stream starts. */
+  onRequest?: ((info: RequestMetrics) => void) | undefined;
+}
+
+/** One request's outcome, for the host's metrics (Prometheus, OpenTelemetry, logs). */
+export interface RequestMetrics {
+  requestId: string;
+  method: string;
+  /** The contract route's name, or null (404, health, OpenAPI, preflight). */
+  route: RouteName | null;
+  status: number;
+  /** The error code of an error answer, else null. */
+  errorCode: string | null;
+  /** Time to the response head (for streams: until the stream opened). */
+  durationMs: number;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
@@ -87,7 +102,11 @@ export function createFetchHandler(options: HandlerOptions): FetchHandler {
     };
   }
 
-  async function handle(request: Request, context: RequestContext): Promise<Response> {
+  async function handle(
+    request: Request,
+    context: RequestContext,
+    seen: { route: RouteName | null },
+  ): Promise<Response> {
     const url = new URL(request.url);
     const path =
       url.pathname.length > 1 && url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
@@ -144,6 +163,7 @@ export function createFetchHandler(options: HandlerOptions): FetchHandler {
       throw new ApiError('not_found', `No route for ${method} ${path}.`);
     }
     const { entry } = found;
+    seen.route = entry.name;
     const route = entry.route;
 
     const identity =
@@ -277,11 +297,30 @@ export function createFetchHandler(options: HandlerOptions): FetchHandler {
 
   return async (request, context = {}) => {
     const requestId = request.headers.get('x-request-id')?.slice(0, 100) || randomUUID();
+    const startedAt = performance.now();
+    const seen: { route: RouteName | null } = { route: null };
     let response: Response;
+    let errorCode: string | null = null;
     try {
-      response = await handle(request, context);
+      response = await handle(request, context, seen);
     } catch (error) {
-      response = errorResponse(toApiError(error, app, requestId));
+      const apiError = toApiError(error, app, requestId);
+      errorCode = apiError.code;
+      response = errorResponse(apiError);
+    }
+    if (options.onRequest !== undefined) {
+      try {
+        options.onRequest({
+          requestId,
+          method: request.method,
+          route: seen.route,
+          status: response.status,
+          errorCode,
+          durationMs: performance.now() - startedAt,
+        });
+      } catch (error) {
+        app.logger.warn('the onRequest hook threw', { requestId, error: String(error) });
+      }
     }
     const headers = new Headers(response.headers);
     headers.set('x-request-id', requestId);

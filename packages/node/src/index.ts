@@ -23,7 +23,7 @@ export {
   signIdentityToken,
 } from './auth';
 export { type Clock, createAcceleratedClock, systemClock } from './clock';
-export type { CorsOptions, HttpLimits, RequestContext } from './handler';
+export type { CorsOptions, HttpLimits, RequestContext, RequestMetrics } from './handler';
 export { ApiError, isApiError } from './http/api-error';
 export type { AgentIdentity, EndUserIdentity, Identity } from './identity';
 export { consoleLogger, type LogFields, type Logger, silentLogger } from './logger';

@@ -13,7 +13,7 @@ import * as z from 'zod/mini';
 import type { FetchHandler } from './adapters/node-exchange';
 import { type AuthenticateAgentHook, createAuthenticator, issueVisitorToken, MIN_SECRET_BYTES } from './auth';
 import { type Clock, systemClock } from './clock';
-import { type CorsOptions, createFetchHandler } from './handler';
+import { type CorsOptions, createFetchHandler, type RequestMetrics } from './handler';
 import { ApiError, errorResponse } from './http/api-error';
 import { clientAddress, type TrustProxy } from './http/client-address';
 import { purgeExpiredIdempotencyKeys } from './http/idempotency';
@@ -109,6 +109,8 @@ export interface TierdeskOptions<TExtra extends { type: string } = never> {
   assistant?: TierZeroAnswerer | false;
   /** How long the assistant may take before the ticket goes to L1 anyway. Default 5 000 ms. */
   assistantTimeoutMs?: number;
+  /** Metrics hook: called once per request with route, status, error code and duration. */
+  onRequest?: (info: RequestMetrics) => void;
 }
 
 /** A running Tierdesk server. */
@@ -327,6 +329,7 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
           },
         }),
     limits: { maxBodyBytes: options.limits?.maxBodyBytes ?? 256 * 1024 },
+    ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
     ...(options.cors === undefined ? {} : { cors: options.cors }),
     ready: async () => {
       if (closed) return false;
