@@ -37,6 +37,7 @@ export {
   StoreError,
   type StoreErrorCode,
 } from './store';
+export type { StandardSchemaV1 } from './tickets/custom-fields';
 export type { ChangeWriter, TicketChange, TicketService } from './tickets/ticket.service';
 export {
   createTierdesk,

@@ -32,6 +32,7 @@ import {
   type SqlDatabase,
   type SqlExecutor,
 } from './store';
+import { type StandardSchemaV1, validateCustomFields } from './tickets/custom-fields';
 import { type ChangeWriter, createTicketService, type TicketService } from './tickets/ticket.service';
 import {
   createWebhookDispatcher,
@@ -109,6 +110,11 @@ export interface TierdeskOptions<TExtra extends { type: string } = never> {
   assistant?: TierZeroAnswerer | false;
   /** How long the assistant may take before the ticket goes to L1 anyway. Default 5 000 ms. */
   assistantTimeoutMs?: number;
+  /**
+   * The host's schema of ticket custom fields (any Standard Schema: zod, valibot, arktype), checked on
+   * every create and update; rejections are 400s with paths under `customFields`.
+   */
+  customFields?: StandardSchemaV1;
   /** Metrics hook: called once per request with route, status, error code and duration. */
   onRequest?: (info: RequestMetrics) => void;
 }
@@ -316,6 +322,7 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
       stream: (request, identity) => hub.stream(request, identity),
       policiesChanged,
       assistantEnabled: assistant !== false,
+      validateCustomFields: (value) => validateCustomFields(options.customFields, value),
       answerNewTicket,
       leaveTierZero,
     },

@@ -87,7 +87,7 @@ export const agentTicketRoutes: RouteImpls<
         channel: input.channel,
         tier: input.tier,
         tags: input.tags,
-        customFields: input.customFields,
+        customFields: await ctx.app.validateCustomFields(input.customFields),
         diagnostics: input.diagnostics,
       },
       { tx: ctx.tx },
@@ -129,6 +129,12 @@ export const agentTicketRoutes: RouteImpls<
     if (steps.length === 0)
       throw new ApiError('bad_request', 'The patch changes nothing: send at least one field.');
     const run = async (tx: SqlExecutor): Promise<Ticket> => {
+      if (patch.customFields !== undefined) {
+        // Fields merge into the current ones; the host's schema judges the result.
+        const current = await readTicket(tx, me.workspaceId, ctx.params.ticketId);
+        if (current === null) throw new ApiError('not_found', 'No such ticket.');
+        await ctx.app.validateCustomFields({ ...current.data.customFields, ...patch.customFields });
+      }
       let ticket: Ticket | null = null;
       for (const [i, step] of steps.entries()) {
         ticket = await ctx.app.tickets.dispatchIn(

@@ -22,6 +22,8 @@ export interface AppServices {
   assistantEnabled: boolean;
   /** Runs the Tier 0 assistant on a committed new ticket: a bot answer, or straight on to L1. */
   answerNewTicket(ticket: Ticket): Promise<void>;
+  /** Validates custom fields with the host's schema (400 with paths under `customFields`). */
+  validateCustomFields(value: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** Moves a Tier 0 ticket on to L1 (the requester wants a person), in the caller's transaction. */
   leaveTierZero(tx: SqlExecutor, ticket: Ticket, reason: string): Promise<Ticket>;
 }

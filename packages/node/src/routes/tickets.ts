@@ -63,7 +63,7 @@ export const ticketRoutes: RouteImpls<
         priority: input.priority,
         channel: input.channel,
         tags: input.tags,
-        customFields: input.customFields,
+        customFields: await ctx.app.validateCustomFields(input.customFields),
         diagnostics: input.diagnostics,
         sessionId: input.sessionId,
         selfServiceAttempted: await triedSelfService(ctx.exec, user.workspaceId, input.sessionId),
