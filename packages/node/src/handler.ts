@@ -363,8 +363,19 @@ function parsePart(
 ): unknown {
   if (schema === undefined) return undefined;
   const result = z.safeParse(schema, value);
-  if (!result.success) throw ApiError.fromZod(where, result.error.issues);
-  return result.data;
+  if (result.success) return result.data;
+  const error = ApiError.fromZod(where, result.error.issues);
+  // A text over its length limit (a message, a subject, an article) is a length limit: 413, with
+  // the same issue paths, so clients can tell "too long" from "wrong".
+  const tooLong = result.error.issues.every(
+    (issue) => issue.code === 'too_big' && (issue as { origin?: string }).origin === 'string',
+  );
+  if (where === 'body' && tooLong) {
+    throw new ApiError('payload_too_large', error.message.replace(/^Invalid body/, 'Too long'), {
+      issues: error.issues,
+    });
+  }
+  throw error;
 }
 
 // Array-valued query fields take repeated keys (`status=open&status=pending`, as the client sends them);

@@ -36,3 +36,30 @@ describeStores('onRequest metrics hook', ({ db }) => {
     expect(seen[0]?.requestId).toBe(ok.headers.get('x-request-id'));
   });
 });
+
+describeStores('length limits', ({ db }) => {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+  });
+
+  it('answers 413 with the issue path for a message over its length limit, 400 for other problems', async () => {
+    server = await startTestServer(db());
+    const token = await server.tokenFor('u-ada');
+    const post = (body: unknown) =>
+      fetch(`${server?.baseUrl}/v1/tickets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const long = await post({ subject: 'Long', body: 'x'.repeat(20_001) });
+    expect(long.status).toBe(413);
+    const error = ((await long.json()) as { error: { code: string; issues: { path: unknown[] }[] } }).error;
+    expect(error.code).toBe('payload_too_large');
+    expect(error.issues[0]?.path).toEqual(['body']);
+    expect((await post({ subject: 'Long', body: 'x'.repeat(20_000) })).status).toBe(201);
+    expect((await post({ subject: 'Wrong', body: 42 })).status).toBe(400);
+    const { rows } = await db().query<{ n: number }>('SELECT count(*) AS n FROM tickets');
+    expect(rows[0]?.n).toBe(1);
+  });
+});
