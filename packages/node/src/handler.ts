@@ -52,6 +52,8 @@ export interface HandlerOptions {
     method: string;
     path: string;
     handle: (request: Request, context: RequestContext) => Promise<Response>;
+    /** A limit per client address for this route. */
+    rateLimit?: (key: string) => RateDecision;
   }>;
   /** Whether the server is ready to take traffic (`/readyz`). */
   ready?: () => Promise<boolean>;
@@ -137,7 +139,17 @@ export function createFetchHandler(options: HandlerOptions): FetchHandler {
       return new Response(openApiJson, { status: 200, headers: JSON_HEADERS });
     }
     for (const extra of options.extraRoutes ?? []) {
-      if (extra.path === path && extra.method === method) return extra.handle(request, context);
+      if (extra.path !== path || extra.method !== method) continue;
+      // Public routes have no identity to limit: they are limited per client address, per route.
+      if (extra.rateLimit !== undefined) {
+        const decision = extra.rateLimit(`ip:${context.remoteAddress ?? 'unknown'}:${path}`);
+        if (!decision.allowed) {
+          throw new ApiError('rate_limited', 'Too many requests; slow down.', {
+            headers: { 'retry-after': String(Math.max(1, Math.ceil(decision.retryAfterSeconds))) },
+          });
+        }
+      }
+      return extra.handle(request, context);
     }
 
     let found: { entry: Entry; params: Record<string, string> } | undefined;
@@ -423,6 +435,18 @@ function toApiError(error: unknown, app: AppServices, requestId: string): ApiErr
     }
     if (error.code === 'conflict') {
       return new ApiError('conflict', 'The change conflicts with existing data.', { cause: error });
+    }
+    // SQLSTATE class 22 (data exception: a value out of range, an impossible date) comes from input
+    // that passed validation but not the database: it is the caller's, not the server's.
+    if (error.sqlState?.startsWith('22') === true) {
+      app.logger.warn('input rejected by the database', {
+        requestId,
+        sqlState: error.sqlState,
+        message: error.message,
+      });
+      return new ApiError('bad_request', 'A value in the request is out of the range the server can store.', {
+        cause: error,
+      });
     }
   }
   app.logger.error('unhandled error', {

@@ -34,12 +34,18 @@ import {
 } from './store';
 import { type StandardSchemaV1, validateCustomFields } from './tickets/custom-fields';
 import { type ChangeWriter, createTicketService, type TicketService } from './tickets/ticket.service';
+import { readTicket } from './tickets/ticket.store';
 import {
   createWebhookDispatcher,
   enqueueWebhookEvent,
   syncWebhookEndpoints,
   type WebhookEndpointConfig,
 } from './webhooks';
+
+/** The durable timer of the Tier 0 hand-off. */
+const TIER0_TIMER = 'tier0_handoff';
+// Beyond the assistant's own timeout, so the hand-off never races a slow but successful answer.
+const TIER0_GRACE_MS = 30_000;
 
 /** Where the data lives: embedded PGlite (default, in memory or in a directory) or PostgreSQL. */
 export type StoreOptions =
@@ -89,6 +95,8 @@ export interface TierdeskOptions<TExtra extends { type: string } = never> {
     maxBodyBytes?: number;
     /** Requests per identity: a bucket of `burst` refilled at `perSecond`. Default 60 burst, 10/s. `false` disables. */
     rateLimit?: { burst: number; perSecond: number } | false;
+    /** Anonymous visitor tokens issued per client address. Default 10 burst, one per 6 s. */
+    visitorTokens?: { burst: number; perSecond: number };
   };
   /**
    * Which proxies' `X-Forwarded-For` to believe for client addresses (rate limits of callers without an
@@ -115,6 +123,11 @@ export interface TierdeskOptions<TExtra extends { type: string } = never> {
    * every create and update; rejections are 400s with paths under `customFields`.
    */
   customFields?: StandardSchemaV1;
+  /**
+   * Extra consequences written in the same transaction as every ticket change (after the built-in
+   * realtime, timer and webhook ones): either the change and all of them commit, or none does.
+   */
+  writers?: readonly ChangeWriter[];
   /** Metrics hook: called once per request with route, status, error code and duration. */
   onRequest?: (info: RequestMetrics) => void;
 }
@@ -180,6 +193,8 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
     logger.warn('no serverSecret configured: anonymous visitor tokens will not survive a restart');
   }
 
+  const assistant = options.assistant ?? knowledgeBaseAnswerer;
+  const assistantTimeoutMs = options.assistantTimeoutMs ?? 5_000;
   const writers: ChangeWriter[] = [
     async (tx, change) => {
       if (change.events.length > 0) await notifyTimelineAppended(tx, change.ticket.workspaceId);
@@ -200,16 +215,19 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
       }
     },
     async (tx, change) => {
-      // Notifications (email, push) are side effects of named actions; they leave through the outbox.
-      for (const effect of change.effects) {
-        if (effect.type !== 'notify') continue;
-        await tx.query('INSERT INTO outbox (workspace_id, topic, payload) VALUES ($1, $2, $3)', [
-          change.ticket.workspaceId,
-          'notification',
-          JSON.stringify({ ...effect, version: change.ticket.version }),
-        ]);
-      }
+      // A new Tier 0 ticket gets a durable hand-off: if the assistant has not answered by then (the
+      // process died, the answerer hung), the scheduler moves the ticket to L1. Nothing is stranded.
+      if (change.previous !== null || change.ticket.tier !== 0 || assistant === false) return;
+      const due = clock.now() + assistantTimeoutMs + TIER0_GRACE_MS;
+      await tx.query(
+        `INSERT INTO timers (ticket_id, key, workspace_id, due_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (ticket_id, key) DO UPDATE SET due_at = EXCLUDED.due_at`,
+        [change.ticket.id, TIER0_TIMER, change.ticket.workspaceId, new Date(due).toISOString()],
+      );
+      await notifyTimersChanged(tx, due);
     },
+    // Consequences the host adds (audit feeds, search indexing): same transaction, same fate.
+    ...(options.writers ?? []),
   ];
 
   const tickets = createTicketService<TExtra>({
@@ -230,6 +248,10 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
     ...(options.authenticateAgent === undefined ? {} : { authenticateAgent: options.authenticateAgent }),
   });
 
+  const visitorLimiter = createRateLimiter({
+    capacity: options.limits?.visitorTokens?.burst ?? 10,
+    refillPerSecond: options.limits?.visitorTokens?.perSecond ?? 1 / 6,
+  });
   const rateOptions = options.limits?.rateLimit ?? { burst: 60, perSecond: 10 };
   const limiter =
     rateOptions === false
@@ -250,8 +272,6 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
   };
 
   // Tier 0: the assistant answers new end-user tickets first; without an answer they go on to L1.
-  const assistant = options.assistant ?? knowledgeBaseAnswerer;
-  const assistantTimeoutMs = options.assistantTimeoutMs ?? 5_000;
   const leaveTierZero = async (tx: SqlExecutor, ticket: Ticket, reason: string): Promise<Ticket> =>
     (await tickets.dispatchIn(
       tx,
@@ -352,6 +372,9 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
         // Anonymous visitors get a server-signed token for one workspace (limited scope: own tickets).
         method: 'POST',
         path: '/v1/visitors',
+        // Each token is a new identity with its own request budget, so minting them is what must be
+        // limited: a few per client address and minute.
+        rateLimit: (key: string) => visitorLimiter.take(key),
         handle: async (request) => {
           const workspaceId = new URL(request.url).searchParams.get('workspace');
           if (workspaceId === null || !secrets.has(workspaceId)) {
@@ -373,6 +396,24 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
     clock,
     logger,
     fire: async (tx, timer) => {
+      if (timer.key === TIER0_TIMER) {
+        const stored = await readTicket(tx, timer.workspaceId, timer.ticketId);
+        if (
+          stored === null ||
+          stored.data.tier !== 0 ||
+          stored.data.status === 'solved' ||
+          stored.data.status === 'closed'
+        ) {
+          return;
+        }
+        const { rows } = await tx.query(
+          `SELECT 1 FROM ticket_events WHERE ticket_id = $1 AND type = 'message.public' AND event->>'role' = 'bot' LIMIT 1`,
+          [timer.ticketId],
+        );
+        // An answer is there: the requester decides (accept, reject or reply). Otherwise: on to L1.
+        if (rows.length === 0) await leaveTierZero(tx, stored.data, 'the assistant did not answer in time');
+        return;
+      }
       await tickets.dispatchIn(
         tx,
         { workspaceId: timer.workspaceId, ticketId: timer.ticketId },

@@ -30,7 +30,14 @@ function row(
 }
 
 function ticket(id: string, requesterId: string, workspaceId = WS): [string, FeedTicket] {
-  return [id, { workspaceId, requesterId, ticket: { id, version: 9 } as Ticket }];
+  return [
+    id,
+    {
+      workspaceId,
+      requesterId,
+      ticket: { id, version: 9, sla: [], tags: ['internal'], assigneeId: 'agent-1' } as unknown as Ticket,
+    },
+  ];
 }
 
 function ids(messages: StreamMessage[]): string[] {
@@ -73,6 +80,15 @@ describe('buildMessages', () => {
       '10-3-t ticket.updated',
     ]);
     expect(buildMessages(batch, { workspaceId: 'ws_other' }, horizonPosition(0n))).toEqual([]);
+    // The end user's ticket.updated carries the requester view; the agent's the full ticket.
+    const update = (scope: { workspaceId: string; requesterId?: string }) =>
+      buildMessages(batch, scope, horizonPosition(0n)).find((m) => m.data.type === 'ticket.updated')?.data;
+    expect(update({ workspaceId: WS, requesterId: 'u_a' })).toMatchObject({
+      ticket: { tags: [], assigneeId: null },
+    });
+    expect(update({ workspaceId: WS })).toMatchObject({
+      ticket: { tags: ['internal'], assigneeId: 'agent-1' },
+    });
   });
 
   it('never sends a ticket whose requester or workspace is not the subscriber’s', () => {

@@ -1,4 +1,5 @@
 import type { StreamEvent } from '@tierdesk/core';
+import { toRequesterView } from '../tickets/ticket.view';
 import { type FeedBatch, type FeedRow, type FeedScope, rowPosition } from './event-feed';
 import { compareStreamPositions, formatStreamPosition, type StreamPosition } from './stream-position';
 
@@ -59,7 +60,14 @@ export function buildMessages(batch: FeedBatch, scope: FeedScope, after: StreamP
     ) {
       continue;
     }
-    messages.push({ position: ticketPosition, data: { type: 'ticket.updated', ticket: current.ticket } });
+    messages.push({
+      position: ticketPosition,
+      data: {
+        type: 'ticket.updated',
+        // An end user gets the requester's view (no assignee, internal tags, vendor or internal clocks).
+        ticket: scope.requesterId === undefined ? current.ticket : toRequesterView(current.ticket),
+      },
+    });
   }
   return messages;
 }

@@ -129,6 +129,23 @@ export const agentTicketRoutes: RouteImpls<
     if (steps.length === 0)
       throw new ApiError('bad_request', 'The patch changes nothing: send at least one field.');
     const run = async (tx: SqlExecutor): Promise<Ticket> => {
+      if (patch.assigneeId !== undefined && patch.assigneeId !== null) {
+        const { rows } = await tx.query(
+          'SELECT 1 FROM agents WHERE workspace_id = $1 AND id = $2 AND active',
+          [me.workspaceId, patch.assigneeId],
+        );
+        if (rows.length === 0) {
+          throw new ApiError(
+            'validation_failed',
+            'Invalid body: no active agent with this id in the workspace (at body.assigneeId)',
+            {
+              issues: [
+                { path: ['assigneeId'], code: 'unknown_agent', message: 'no active agent with this id' },
+              ],
+            },
+          );
+        }
+      }
       if (patch.customFields !== undefined) {
         // Fields merge into the current ones; the host's schema judges the result.
         const current = await readTicket(tx, me.workspaceId, ctx.params.ticketId);

@@ -40,6 +40,8 @@ function toArticle(row: ArticleRow): Article {
   };
 }
 
+const DEFLECTION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** The article routes: search, read and vote (end users), CRUD (agents). */
 export const articleRoutes: RouteImpls<
   | 'searchArticles'
@@ -99,7 +101,33 @@ export const articleRoutes: RouteImpls<
 
   async recordDeflection(ctx) {
     const user = endUser(ctx);
+    const now = ctx.app.clock.now();
     const events = ctx.body.events;
+    for (const [i, event] of events.entries()) {
+      // The server records ticket creations itself; a client claiming one would skew deflection.
+      if (event.type === 'ticket.created') {
+        throw new ApiError(
+          'validation_failed',
+          `Invalid body: ticket.created is recorded by the server (at body.events.${i}.type)`,
+          {
+            issues: [{ path: ['events', i, 'type'], code: 'not_allowed', message: 'recorded by the server' }],
+          },
+        );
+      }
+      // The widget may send steps it kept while offline, but not from the distant past or the future.
+      const at = Date.parse(event.at);
+      if (!(at >= now - DEFLECTION_MAX_AGE_MS && at <= now + 5 * 60_000)) {
+        throw new ApiError(
+          'validation_failed',
+          `Invalid body: the step's time is out of range (at body.events.${i}.at)`,
+          {
+            issues: [
+              { path: ['events', i, 'at'], code: 'out_of_range', message: 'must be within the last 7 days' },
+            ],
+          },
+        );
+      }
+    }
     await ctx.exec.query(
       `INSERT INTO deflection_events (workspace_id, session_id, type, at, event)
        SELECT $1, e.event->>'sessionId', e.event->>'type', (e.event->>'at')::timestamptz, e.event

@@ -8,7 +8,7 @@ import {
   type PolicyOf,
   replacePolicy,
 } from '../policies/policy.store';
-import { agent, type RouteContext, type RouteImpls } from './route.types';
+import { agent, isStorableInstant, type RouteContext, type RouteImpls } from './route.types';
 
 type PolicyCtx = RouteContext<{
   method: 'GET';
@@ -37,16 +37,20 @@ function collection<K extends PolicyKind>(kind: K) {
     async list(ctx: Pick<PolicyCtx, 'identity' | 'exec'>) {
       return { body: { items: await listPolicies(ctx.exec, agent(ctx).workspaceId, kind) } };
     },
-    async create(ctx: Pick<PolicyCtx, 'identity' | 'exec' | 'app'> & { body: PolicyOf[K] }) {
+    async create(ctx: Pick<PolicyCtx, 'identity' | 'exec' | 'app' | 'defer'> & { body: PolicyOf[K] }) {
       const me = agent(ctx);
       if (!(await insertPolicy(ctx.exec, me.workspaceId, kind, ctx.body))) {
         throw new ApiError('conflict', `A ${NOUN[kind]} with id ${ctx.body.id} exists; replace it with PUT.`);
       }
-      ctx.app.policiesChanged(me.workspaceId);
+      // After the commit: the re-evaluation reads the new policies, and must not run inside this transaction.
+      ctx.defer(async () => ctx.app.policiesChanged(me.workspaceId));
       return { body: ctx.body, status: 201 };
     },
     async replace(
-      ctx: Pick<PolicyCtx, 'identity' | 'exec' | 'app'> & { body: PolicyOf[K]; params: { id: string } },
+      ctx: Pick<PolicyCtx, 'identity' | 'exec' | 'app' | 'defer'> & {
+        body: PolicyOf[K];
+        params: { id: string };
+      },
     ) {
       const me = agent(ctx);
       if (ctx.body.id !== ctx.params.id) {
@@ -57,15 +61,17 @@ function collection<K extends PolicyKind>(kind: K) {
       if (!(await replacePolicy(ctx.exec, me.workspaceId, kind, ctx.body))) {
         throw new ApiError('not_found', `No such ${NOUN[kind]}.`);
       }
-      ctx.app.policiesChanged(me.workspaceId);
+      // After the commit: the re-evaluation reads the new policies, and must not run inside this transaction.
+      ctx.defer(async () => ctx.app.policiesChanged(me.workspaceId));
       return { body: ctx.body };
     },
-    async remove(ctx: Pick<PolicyCtx, 'identity' | 'exec' | 'app'> & { params: { id: string } }) {
+    async remove(ctx: Pick<PolicyCtx, 'identity' | 'exec' | 'app' | 'defer'> & { params: { id: string } }) {
       const me = agent(ctx);
       if (!(await deletePolicy(ctx.exec, me.workspaceId, kind, ctx.params.id))) {
         throw new ApiError('not_found', `No such ${NOUN[kind]}.`);
       }
-      ctx.app.policiesChanged(me.workspaceId);
+      // After the commit: the re-evaluation reads the new policies, and must not run inside this transaction.
+      ctx.defer(async () => ctx.app.policiesChanged(me.workspaceId));
       return { body: undefined, status: 204 };
     },
   };
@@ -120,6 +126,20 @@ export const policyRoutes: RouteImpls<
     const now = ctx.app.clock.now();
     const to = ctx.query.to === undefined ? now : Date.parse(ctx.query.to);
     const from = ctx.query.from === undefined ? to - 30 * DAY_MS : Date.parse(ctx.query.from);
+    for (const [name, ms] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
+      if (!isStorableInstant(ms)) {
+        throw new ApiError(
+          'validation_failed',
+          `Invalid query: ${name} must lie in the years 1970–9999 (at query.${name})`,
+          {
+            issues: [{ path: [name], code: 'out_of_range', message: 'must lie in the years 1970–9999' }],
+          },
+        );
+      }
+    }
     if (from > to) {
       throw new ApiError('validation_failed', 'Invalid query: from must not be after to (at query.from)', {
         issues: [{ path: ['from'], code: 'custom', message: 'must not be after to' }],

@@ -92,7 +92,7 @@ export function decodeCursor(
   if (
     !Array.isArray(values) ||
     values.length !== shape.length ||
-    values.some((v, i) => typeof v !== shape[i] || (typeof v === 'string' && v.length > 200))
+    values.some((v, i) => typeof v !== shape[i] || !validCursorValue(v, i === 0 && shape[0] === 'string'))
   ) {
     throw new ApiError(
       'validation_failed',
@@ -103,4 +103,19 @@ export function decodeCursor(
     );
   }
   return values as (string | number)[];
+}
+
+// Cursor values go into SQL as parameters: a timestamp must be one this server could have written
+// (an ISO instant that round-trips), a sequence number a non-negative safe integer, an id short text.
+function validCursorValue(value: unknown, isInstant: boolean): boolean {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0;
+  if (typeof value !== 'string' || value.length > 200) return false;
+  if (!isInstant) return true;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) && isStorableInstant(ms) && new Date(ms).toISOString() === value;
+}
+
+/** Whether an instant lies in years 1970–9999, the range timestamps in this API may take. */
+export function isStorableInstant(ms: number): boolean {
+  return ms >= 0 && ms < Date.UTC(10000, 0, 1);
 }

@@ -4,6 +4,7 @@ import type { EndUserIdentity } from '../identity';
 import { createId } from '../ids';
 import type { SqlExecutor } from '../store';
 import { readTicket, readTimeline } from '../tickets/ticket.store';
+import { toRequesterView } from '../tickets/ticket.view';
 import { decodeCursor, encodeCursor, endUser, type RouteImpls } from './route.types';
 
 /** The requester record of an end user, from their identity. */
@@ -42,7 +43,7 @@ export async function readOwnTicket(
   if (stored === null || stored.requesterId !== user.userId)
     throw new ApiError('not_found', 'No such ticket.');
   const events = await readTimeline(exec, ticketId, { publicOnly: true });
-  return { ticket: stored.data, events };
+  return { ticket: toRequesterView(stored.data), events };
 }
 
 /** The end-user ticket routes. */
@@ -52,6 +53,17 @@ export const ticketRoutes: RouteImpls<
   async createTicket(ctx) {
     const user = endUser(ctx);
     const input = ctx.body;
+    if (user.anonymous) {
+      // Anonymous visitors have a limited scope: they describe their problem; triage is the team's.
+      const triage =
+        input.priority !== 'normal' || input.tags.length > 0 || Object.keys(input.customFields).length > 0;
+      if (triage) {
+        throw new ApiError(
+          'forbidden',
+          'Anonymous visitors cannot set priority, tags or custom fields; identify the user first.',
+        );
+      }
+    }
     const ticket = await ctx.app.tickets.create(
       {
         workspaceId: user.workspaceId,
@@ -72,8 +84,21 @@ export const ticketRoutes: RouteImpls<
       },
       { tx: ctx.tx },
     );
+    if (input.sessionId !== undefined) {
+      // Links the widget session's self-service steps to the ticket they ended in (deflection metrics).
+      const step = {
+        type: 'ticket.created',
+        sessionId: input.sessionId,
+        at: ticket.createdAt,
+        ticketId: ticket.id,
+      };
+      await ctx.exec.query(
+        'INSERT INTO deflection_events (workspace_id, session_id, type, at, event) VALUES ($1, $2, $3, $4, $5)',
+        [user.workspaceId, step.sessionId, step.type, step.at, JSON.stringify(step)],
+      );
+    }
     if (ctx.app.assistantEnabled) ctx.defer(() => ctx.app.answerNewTicket(ticket));
-    return { body: ticket, status: 201 };
+    return { body: toRequesterView(ticket), status: 201 };
   },
 
   async listMyTickets(ctx) {
@@ -91,7 +116,7 @@ export const ticketRoutes: RouteImpls<
     const last = page.at(-1);
     return {
       body: {
-        items: page.map((r) => r.data),
+        items: page.map((r) => toRequesterView(r.data)),
         nextCursor:
           rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
       },
@@ -126,7 +151,7 @@ export const ticketRoutes: RouteImpls<
         : ticket;
     };
     const ticket = ctx.tx === undefined ? await ctx.app.db.transaction(run) : await run(ctx.tx);
-    return { body: ticket, status: 201 };
+    return { body: toRequesterView(ticket), status: 201 };
   },
 
   async submitCsat(ctx) {
@@ -141,7 +166,7 @@ export const ticketRoutes: RouteImpls<
       },
       { tx: ctx.tx },
     );
-    return { body: ticket, status: 201 };
+    return { body: toRequesterView(ticket), status: 201 };
   },
 
   async answerAssistant(ctx) {
@@ -166,6 +191,6 @@ export const ticketRoutes: RouteImpls<
         : tried;
     };
     const ticket = ctx.tx === undefined ? await ctx.app.db.transaction(run) : await run(ctx.tx);
-    return { body: ticket, status: 201 };
+    return { body: toRequesterView(ticket), status: 201 };
   },
 };

@@ -50,12 +50,66 @@ const SAVEPOINT = 'tierdesk_timer_fire';
 const LAST_ERROR_MAX_CHARS = 2_000;
 
 /**
- * Claims up to `limit` (≤ {@link MAX_TIMERS_PER_TRANSACTION}) due timers that no one else holds and
- * fires them, in one transaction, and returns what happened to each (empty: nothing was due).
+ * The claim statement: up to `$2` due timers (`fire_at <= $1`), each locked together with its ticket row.
  *
- * 1. `SELECT … WHERE fire_at <= $now ORDER BY fire_at LIMIT $limit FOR UPDATE SKIP LOCKED` — `$now` is
- *    the injected clock's time, never SQL `now()`, so an accelerated clock works, and SKIP LOCKED lets
- *    several instances claim different timers at once without waiting on each other;
+ * Why the ticket row: `fire` dispatches to the ticket, which locks it (`SELECT … FROM tickets … FOR
+ * UPDATE`), while a request locks the ticket first and then rewrites that ticket's timer rows. Locking
+ * the timer at the claim and waiting for the ticket only inside `fire` is the opposite order, and
+ * PostgreSQL aborts one of the two with `deadlock detected` (after its 1 s deadlock_timeout). Taking
+ * both locks in one SKIP LOCKED step means the scheduler never waits for a ticket while holding a
+ * timer: a ticket that is busy just drops its timers from this round. FOR UPDATE (not NO KEY UPDATE)
+ * is the lock `fire` asks for again, so it never has to upgrade, i.e. wait, later; it also skips a
+ * ticket that a transaction is adding child rows to (their foreign keys hold KEY SHARE on it).
+ *
+ * `OF k, t`, ticket first: PostgreSQL takes a joined row's locks in this order and keeps those it got
+ * when a later one is skipped. Timer first would keep the timer row of a busy ticket locked to the end
+ * of the batch: the request holding the ticket would wait for the batch to rewrite that timer, and
+ * other instances' look-ahead would not see it (a test checks the order).
+ *
+ * The second CTE claims timers whose ticket row is gone, which the inner join would otherwise never
+ * see: the foreign key's ON DELETE CASCADE rules them out, but should one exist (replica-mode bulk
+ * load, a dropped constraint) it goes through `fire` and its failure path like any timer, instead of
+ * staying due forever and keeping the scheduler looking. It only fills what the join left of the
+ * limit, so a backlog costs nothing extra; OFFSET 0 keeps its NOT EXISTS a per-row primary-key probe
+ * over the few due rows, where an anti-join could plan a scan of all tickets.
+ *
+ * Rows come back claimed-with-ticket first (in fire_at order), then any orphans.
+ */
+const CLAIM_SQL = `
+  WITH with_ticket AS (
+    SELECT t.ticket_id, t.key, t.workspace_id, t.due_at, t.attempts,
+           (extract(epoch FROM t.due_at) * 1000000)::bigint AS due_at_us
+      FROM timers t
+      JOIN tickets k ON k.id = t.ticket_id
+     WHERE t.fire_at <= $1
+     ORDER BY t.fire_at, t.ticket_id, t.key
+     LIMIT $2::integer
+     FOR UPDATE OF k, t SKIP LOCKED
+  ), orphaned AS (
+    SELECT t.ticket_id, t.key, t.workspace_id, t.due_at, t.attempts,
+           (extract(epoch FROM t.due_at) * 1000000)::bigint AS due_at_us
+      FROM timers t
+     WHERE t.fire_at <= $1
+       AND NOT EXISTS (SELECT 1 FROM tickets k WHERE k.id = t.ticket_id OFFSET 0)
+     ORDER BY t.fire_at, t.ticket_id, t.key
+     LIMIT $2::integer - (SELECT count(*) FROM with_ticket)
+     FOR UPDATE OF t SKIP LOCKED
+  )
+  SELECT * FROM with_ticket
+  UNION ALL
+  SELECT * FROM orphaned`;
+
+/**
+ * Claims up to `limit` (≤ {@link MAX_TIMERS_PER_TRANSACTION}) due timers that no one else holds and
+ * fires them, in one transaction, and returns what happened to each (empty: nothing was due, or all of it was busy).
+ *
+ * 1. `SELECT … FROM timers JOIN tickets … WHERE fire_at <= $now ORDER BY fire_at LIMIT $limit
+ *    FOR UPDATE OF tickets, timers SKIP LOCKED` (see `CLAIM_SQL`) — `$now` is the injected clock's
+ *    time, never SQL `now()`, so an accelerated clock works; SKIP LOCKED lets several instances claim
+ *    different timers at once without waiting on each other, and locking the ticket row in the same
+ *    step, without waiting, is what keeps the claim from deadlocking with requests. A timer
+ *    whose ticket (or row) is busy is left for a later round: the scheduler tells those apart from
+ *    "nothing due" and retries them after a short back-off;
  * 2. per timer, under a savepoint: delete the row (only if its due time is the one claimed), then
  *    `fire` it;
  * 3. when `fire` (or anything under the savepoint) fails: roll back to the savepoint — the row and
@@ -81,16 +135,10 @@ export async function claimAndFire(deps: ClaimDependencies, limit: number): Prom
   let fireError: { error: unknown } | undefined;
   try {
     return await db.transaction(async (tx): Promise<ClaimOutcome[]> => {
-      const { rows } = await tx.query<TimerRow>(
-        `SELECT ticket_id, key, workspace_id, due_at, attempts,
-                (extract(epoch FROM due_at) * 1000000)::bigint AS due_at_us
-           FROM timers
-          WHERE fire_at <= $1
-          ORDER BY fire_at, ticket_id, key
-          LIMIT $2
-          FOR UPDATE SKIP LOCKED`,
-        [new Date(Math.floor(clock.now())), Math.min(limit, MAX_TIMERS_PER_TRANSACTION)],
-      );
+      const { rows } = await tx.query<TimerRow>(CLAIM_SQL, [
+        new Date(Math.floor(clock.now())),
+        Math.min(limit, MAX_TIMERS_PER_TRANSACTION),
+      ]);
       const outcomes: ClaimOutcome[] = [];
       for (const row of rows) {
         const timer: DueTimer = {

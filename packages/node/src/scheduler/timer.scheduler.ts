@@ -68,11 +68,32 @@ const RUN_RETRY_BASE_MS = 1_000;
 const RUN_RETRY_MAX_MS = 30_000;
 /** From this attempt on, a failing fire is logged as an error instead of a warning. */
 const ERROR_FROM_ATTEMPT = 5;
+/**
+ * Real milliseconds before looking again at due timers a claim had to skip because their ticket (or
+ * row) was locked, typically by a request in the middle of changing that ticket: short, since such
+ * transactions last milliseconds, doubled per round while skipped timers remain so that a long one
+ * costs two queries a second at most, not a hot loop.
+ */
+const BUSY_RETRY_BASE_MS = 20;
+const BUSY_RETRY_MAX_MS = 500;
 
 interface BatchResult {
   fired: number;
   /** The batch ended at batchSize with perhaps more due: look again without sleeping. */
   full: boolean;
+  /**
+   * Clock ms read just before the batch's last claim: a timer due by then that is still in the table
+   * and not held by another instance was skipped by that claim (its ticket was busy).
+   */
+  lookedAtMs: number;
+}
+
+/** What the table holds beyond the last claim. */
+interface LookAhead {
+  /** The earliest fire_at still to come (clock epoch ms), if any. */
+  nextFireAt: number | undefined;
+  /** Some timer was due at the last claim yet not claimed: its ticket or row was locked. */
+  busy: boolean;
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
@@ -111,7 +132,10 @@ function earliest(a: number | undefined, b: number | undefined): number | undefi
  * `notifyTimersChanged`), looks again every `safetyScanMs`, and on start. While nothing is due it runs no
  * query at all. Each due timer is claimed with `FOR UPDATE SKIP LOCKED` and deleted in the transaction
  * that fires it, so any number of instances on one PostgreSQL fire each timer exactly once; a fire that
- * throws is rolled back and retried after a back-off, never dropped and never early.
+ * throws is rolled back and retried after a back-off, never dropped and never early. The claim locks
+ * the timer's ticket too, without waiting (no deadlock with a request that holds the ticket and
+ * rewrites its timers): a timer whose ticket is busy is looked at again after 20 ms, doubling up to
+ * 500 ms for as long as such timers remain.
  *
  * @throws {TimerSchedulerError} `invalid_options` for a non-positive batch size or a negative delay.
  */
@@ -140,6 +164,9 @@ export function createTimerScheduler(options: TimerSchedulerOptions): TimerSched
   /** The back-off wake-up after a run that could not reach the database. */
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let runFailures = 0;
+  /** The short wake-up for timers skipped because their ticket was busy, and how many rounds in a row. */
+  let busyTimer: ReturnType<typeof setTimeout> | undefined;
+  let busyRounds = 0;
   /** The run in progress; at most one per scheduler. */
   let cycle: Promise<void> | undefined;
   /** Set when a wake-up asked for a run while one was in progress: look again when it ends. */
@@ -173,13 +200,16 @@ export function createTimerScheduler(options: TimerSchedulerOptions): TimerSched
   async function fireDueBatch(shouldStop: () => boolean): Promise<BatchResult> {
     let fired = 0;
     let claimed = 0;
+    let lookedAtMs = clock.now();
     // After a batch transaction failed as a whole: how many timers to take one transaction each, so
     // the one that breaks its transaction is found, recorded and backed off alone.
     let oneByOne = 0;
     while (claimed < batchSize) {
-      if (shouldStop()) return { fired, full: false };
+      if (shouldStop()) return { fired, full: false, lookedAtMs };
       const limit = oneByOne > 0 ? 1 : Math.min(batchSize - claimed, MAX_TIMERS_PER_TRANSACTION);
       let outcomes: ClaimOutcome[];
+      // Before the claim reads the clock itself: what was due now is surely due for the claim.
+      lookedAtMs = clock.now();
       try {
         outcomes = await claimAndFire(claimDeps, limit);
       } catch (error) {
@@ -198,20 +228,48 @@ export function createTimerScheduler(options: TimerSchedulerOptions): TimerSched
       }
       claimed += outcomes.length;
       if (oneByOne > 0) oneByOne -= 1;
-      // Fewer than asked for: nothing else is due, or other instances hold it.
-      if (outcomes.length < limit) return { fired, full: false };
+      // Fewer than asked for: nothing else is due, or other instances or busy tickets hold it.
+      if (outcomes.length < limit) return { fired, full: false, lookedAtMs };
     }
-    return { fired, full: true };
+    return { fired, full: true, lookedAtMs };
   }
 
-  async function readNextFireAt(): Promise<number | undefined> {
+  async function lookAhead(lookedAtMs: number): Promise<LookAhead> {
     // Skipping rows another instance has claimed (and is firing or failing right now): counting them
     // would arm a wake-up in the past and spin until that instance commits. KEY SHARE does not conflict
-    // with the ticket service's upserts, so a timer being rescheduled is not skipped.
-    const { rows } = await db.query<{ fire_at: Date }>(
-      'SELECT fire_at FROM timers ORDER BY fire_at LIMIT 1 FOR KEY SHARE SKIP LOCKED',
+    // with the ticket service's upserts or with a lock on the ticket, so a timer being rescheduled, or
+    // whose ticket is busy, is seen: then it was due at the claim (compared like the claim does, to
+    // the microsecond) and is reported as busy instead of arming a wake-up in the past.
+    const claimedAt = new Date(Math.floor(lookedAtMs));
+    const first = await db.query<{ fire_at: Date; busy: boolean }>(
+      `SELECT fire_at, fire_at <= $1 AS busy
+         FROM timers ORDER BY fire_at LIMIT 1 FOR KEY SHARE SKIP LOCKED`,
+      [claimedAt],
     );
-    return rows[0]?.fire_at.getTime();
+    const head = first.rows[0];
+    if (head === undefined || !head.busy) return { nextFireAt: head?.fire_at.getTime(), busy: false };
+    // The busy ones are retried on their own short back-off; the wake-up is for the next timer after.
+    const next = await db.query<{ fire_at: Date }>(
+      `SELECT fire_at FROM timers WHERE fire_at > $1
+        ORDER BY fire_at LIMIT 1 FOR KEY SHARE SKIP LOCKED`,
+      [claimedAt],
+    );
+    return { nextFireAt: next.rows[0]?.fire_at.getTime(), busy: true };
+  }
+
+  function retryBusySoon(): void {
+    busyRounds += 1;
+    const retryInMs = Math.min(BUSY_RETRY_BASE_MS * 2 ** (busyRounds - 1), BUSY_RETRY_MAX_MS);
+    logger.debug('due timers skipped because their ticket is busy; looking again shortly', {
+      retryInMs,
+      rounds: busyRounds,
+    });
+    // Real time, not the clock: this waits for another transaction's lock, not for a due time.
+    busyTimer = setTimeout(() => {
+      busyTimer = undefined;
+      kick();
+    }, retryInMs);
+    busyTimer.unref();
   }
 
   function disarm(): void {
@@ -268,6 +326,8 @@ export function createTimerScheduler(options: TimerSchedulerOptions): TimerSched
     disarm();
     clearTimeout(retryTimer);
     retryTimer = undefined;
+    clearTimeout(busyTimer);
+    busyTimer = undefined;
     cycle = runCycle().finally(() => {
       cycle = undefined;
     });
@@ -278,11 +338,11 @@ export function createTimerScheduler(options: TimerSchedulerOptions): TimerSched
       rerun = false;
       notifiedDuringRunMs = undefined;
       let batch: BatchResult;
-      let nextFireAt: number | undefined;
+      let ahead: LookAhead = { nextFireAt: undefined, busy: false };
       try {
         batch = await fireDueBatch(() => stopping);
         if (stopping) return;
-        if (!batch.full && !rerun) nextFireAt = await readNextFireAt();
+        if (!batch.full && !rerun) ahead = await lookAhead(batch.lookedAtMs);
         runFailures = 0;
       } catch (error) {
         runFailures += 1;
@@ -309,9 +369,14 @@ export function createTimerScheduler(options: TimerSchedulerOptions): TimerSched
         if (stopping) return;
         continue;
       }
-      const wakeAtMs = earliest(nextFireAt, notifiedDuringRunMs);
+      const wakeAtMs = earliest(ahead.nextFireAt, notifiedDuringRunMs);
       // Nothing left at all: sleep without any timer until a notification or the safety scan.
       if (wakeAtMs !== undefined) arm(wakeAtMs);
+      if (ahead.busy) {
+        retryBusySoon();
+      } else {
+        busyRounds = 0;
+      }
       return;
     }
   }
@@ -322,6 +387,7 @@ export function createTimerScheduler(options: TimerSchedulerOptions): TimerSched
       started = true;
       stopping = false;
       runFailures = 0;
+      busyRounds = 0;
       const mine = ++generation;
       let subscription: () => Promise<void>;
       try {
@@ -348,8 +414,10 @@ export function createTimerScheduler(options: TimerSchedulerOptions): TimerSched
       generation += 1;
       clearInterval(safetyTimer);
       clearTimeout(retryTimer);
+      clearTimeout(busyTimer);
       safetyTimer = undefined;
       retryTimer = undefined;
+      busyTimer = undefined;
       disarm();
       try {
         // runCycle never rejects: its failures are logged and retried.

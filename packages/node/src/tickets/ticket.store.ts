@@ -223,10 +223,12 @@ async function replaceTimers(
   const set = Object.entries(timers)
     .filter((entry): entry is [string, number] => entry[1] !== null)
     .map(([key, due]) => ({ key, due_at: new Date(due).toISOString() }));
-  await tx.query('DELETE FROM timers WHERE ticket_id = $1 AND NOT (key = ANY($2::text[]))', [
-    ticketId,
-    set.map((t) => t.key),
-  ]);
+  // Only the machine's own timers are replaced; rows under other keys (the Tier 0 hand-off) belong to
+  // the server and live on until they fire.
+  await tx.query(
+    'DELETE FROM timers WHERE ticket_id = $1 AND key = ANY($2::text[]) AND NOT (key = ANY($3::text[]))',
+    [ticketId, Object.keys(timers), set.map((t) => t.key)],
+  );
   if (set.length === 0) return;
   await tx.query(
     `INSERT INTO timers (ticket_id, key, workspace_id, due_at)
