@@ -42,6 +42,8 @@ import {
   type WebhookEndpointConfig,
 } from './webhooks';
 
+/** The durable timer that re-evaluates a ticket after its workspace's policies changed. */
+const POLICIES_TIMER = 'policies_changed';
 /** The durable timer of the Tier 0 hand-off. */
 const TIER0_TIMER = 'tier0_handoff';
 // Beyond the assistant's own timeout, so the hand-off never races a slow but successful answer.
@@ -259,16 +261,17 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
       : createRateLimiter({ capacity: rateOptions.burst, refillPerSecond: rateOptions.perSecond });
 
   // Policy edits re-evaluate open tickets (POLICIES.UPDATE) so no clock or escalation is left stale.
-  const reevaluating = new Set<Promise<void>>();
-  const policiesChanged = (workspaceId: string): void => {
-    const job = reevaluateOpenTickets(db, tickets, workspaceId).catch((error: unknown) =>
-      logger.error('re-evaluating tickets after a policy change failed', {
-        workspaceId,
-        error: String(error),
-      }),
+  // The work is durable: one timer row per open ticket, written in the policy change's own
+  // transaction, fired by the scheduler (batched, once, on any instance, surviving restarts).
+  const policiesChanged = async (tx: SqlExecutor, workspaceId: string): Promise<void> => {
+    const due = clock.now();
+    const { rowCount } = await tx.query(
+      `INSERT INTO timers (ticket_id, key, workspace_id, due_at)
+       SELECT id, $2, workspace_id, $3 FROM tickets WHERE workspace_id = $1 AND status <> 'closed'
+       ON CONFLICT (ticket_id, key) DO UPDATE SET due_at = EXCLUDED.due_at`,
+      [workspaceId, POLICIES_TIMER, new Date(due).toISOString()],
     );
-    reevaluating.add(job);
-    void job.finally(() => reevaluating.delete(job));
+    if (rowCount > 0) await notifyTimersChanged(tx, due);
   };
 
   // Tier 0: the assistant answers new end-user tickets first; without an answer they go on to L1.
@@ -396,6 +399,21 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
     clock,
     logger,
     fire: async (tx, timer) => {
+      if (timer.key === POLICIES_TIMER) {
+        const policies = await loadTicketPolicies(tx, timer.workspaceId);
+        await tickets.dispatchIn(
+          tx,
+          { workspaceId: timer.workspaceId, ticketId: timer.ticketId },
+          {
+            type: 'POLICIES.UPDATE',
+            sla: policies.sla,
+            escalationRules: policies.escalationRules,
+            actor: { type: 'system' },
+          },
+          { rejectIgnored: false },
+        );
+        return;
+      }
       if (timer.key === TIER0_TIMER) {
         const stored = await readTicket(tx, timer.workspaceId, timer.ticketId);
         if (
@@ -471,7 +489,7 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
       if (closed) return;
       closed = true;
       clearInterval(purge);
-      await Promise.allSettled([scheduler.stop(), dispatcher.stop(), hub.close(), ...reevaluating]);
+      await Promise.allSettled([scheduler.stop(), dispatcher.stop(), hub.close()]);
       if (owned) await db.close();
     },
   };
@@ -539,38 +557,6 @@ async function seedWorkspace(db: SqlDatabase, config: WorkspaceConfig): Promise<
       );
     }
   });
-}
-
-async function reevaluateOpenTickets(
-  db: SqlExecutor & SqlDatabase,
-  tickets: TicketService<never>,
-  workspaceId: string,
-): Promise<void> {
-  let after = '';
-  for (;;) {
-    const { rows } = await db.query<{ id: string }>(
-      `SELECT id FROM tickets WHERE workspace_id = $1 AND status <> 'closed' AND id > $2 ORDER BY id LIMIT 100`,
-      [workspaceId, after],
-    );
-    if (rows.length === 0) return;
-    for (const { id } of rows) {
-      await db.transaction(async (tx) => {
-        const policies = await loadTicketPolicies(tx, workspaceId);
-        await tickets.dispatchIn(
-          tx,
-          { workspaceId, ticketId: id },
-          {
-            type: 'POLICIES.UPDATE',
-            sla: policies.sla,
-            escalationRules: policies.escalationRules,
-            actor: { type: 'system' },
-          },
-          { rejectIgnored: false },
-        );
-      });
-    }
-    after = rows.at(-1)?.id ?? after;
-  }
 }
 
 // The assistant reads what the requester asked: the subject and their first message.

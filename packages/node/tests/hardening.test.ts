@@ -64,8 +64,9 @@ describeStores('hardening (review findings)', ({ db }) => {
     });
   });
 
-  it('policy edits sent with an Idempotency-Key (as the client always does) re-evaluate open tickets', async () => {
-    server = await startTestServer(db(), { assistant: false });
+  it('policy edits sent with an Idempotency-Key (as the client always does) re-evaluate open tickets, durably', async () => {
+    // This instance runs no scheduler: the re-evaluation work must survive it and be done by the next.
+    server = await startTestServer(db(), { assistant: false, background: false });
     const ticket = await server.userClient('u-ada').createTicket({ body: { subject: 's', body: 'b' } });
     const lee = await server.agentClient('agent-l1');
     await lee.createSlaPolicy({
@@ -77,9 +78,16 @@ describeStores('hardening (review findings)', ({ db }) => {
         targets: { first_response: { minutes: 5 } },
       },
     });
+    const { rows } = await db().query<{ n: number }>(
+      `SELECT count(*) AS n FROM timers WHERE key = 'policies_changed'`,
+    );
+    expect(rows[0]?.n).toBe(1);
+    await server.close();
+    server = await startTestServer(db(), { assistant: false, background: true });
+    const agent = await server.agentClient('agent-l1');
     const updated = await waitFor(
       async () => {
-        const view = await lee.getTicket({ params: { ticketId: ticket.id } });
+        const view = await agent.getTicket({ params: { ticketId: ticket.id } });
         return view.ticket.version > ticket.version ? view.ticket : undefined;
       },
       10_000,

@@ -8,6 +8,7 @@ import {
   type PolicyOf,
   replacePolicy,
 } from '../policies/policy.store';
+import type { SqlExecutor } from '../store';
 import { agent, isStorableInstant, type RouteContext, type RouteImpls } from './route.types';
 
 type PolicyCtx = RouteContext<{
@@ -24,6 +25,14 @@ type PolicyCtx = RouteContext<{
   stream: false;
 }>;
 
+// The policy change and the re-evaluation work it schedules commit together, or neither does.
+function atomically(
+  ctx: Pick<PolicyCtx, 'app' | 'tx'>,
+  work: (tx: SqlExecutor) => Promise<void>,
+): Promise<void> {
+  return ctx.tx === undefined ? ctx.app.db.transaction(work) : work(ctx.tx);
+}
+
 const NOUN: Record<PolicyKind, string> = {
   sla_policy: 'SLA policy',
   calendar: 'calendar',
@@ -37,17 +46,21 @@ function collection<K extends PolicyKind>(kind: K) {
     async list(ctx: Pick<PolicyCtx, 'identity' | 'exec'>) {
       return { body: { items: await listPolicies(ctx.exec, agent(ctx).workspaceId, kind) } };
     },
-    async create(ctx: Pick<PolicyCtx, 'identity' | 'exec' | 'app' | 'defer'> & { body: PolicyOf[K] }) {
+    async create(ctx: Pick<PolicyCtx, 'identity' | 'exec' | 'app' | 'tx'> & { body: PolicyOf[K] }) {
       const me = agent(ctx);
-      if (!(await insertPolicy(ctx.exec, me.workspaceId, kind, ctx.body))) {
-        throw new ApiError('conflict', `A ${NOUN[kind]} with id ${ctx.body.id} exists; replace it with PUT.`);
-      }
-      // After the commit: the re-evaluation reads the new policies, and must not run inside this transaction.
-      ctx.defer(async () => ctx.app.policiesChanged(me.workspaceId));
+      await atomically(ctx, async (tx) => {
+        if (!(await insertPolicy(tx, me.workspaceId, kind, ctx.body))) {
+          throw new ApiError(
+            'conflict',
+            `A ${NOUN[kind]} with id ${ctx.body.id} exists; replace it with PUT.`,
+          );
+        }
+        await ctx.app.policiesChanged(tx, me.workspaceId);
+      });
       return { body: ctx.body, status: 201 };
     },
     async replace(
-      ctx: Pick<PolicyCtx, 'identity' | 'exec' | 'app' | 'defer'> & {
+      ctx: Pick<PolicyCtx, 'identity' | 'exec' | 'app' | 'tx'> & {
         body: PolicyOf[K];
         params: { id: string };
       },
@@ -58,20 +71,22 @@ function collection<K extends PolicyKind>(kind: K) {
           issues: [{ path: ['id'], code: 'custom', message: 'must equal the id in the path' }],
         });
       }
-      if (!(await replacePolicy(ctx.exec, me.workspaceId, kind, ctx.body))) {
-        throw new ApiError('not_found', `No such ${NOUN[kind]}.`);
-      }
-      // After the commit: the re-evaluation reads the new policies, and must not run inside this transaction.
-      ctx.defer(async () => ctx.app.policiesChanged(me.workspaceId));
+      await atomically(ctx, async (tx) => {
+        if (!(await replacePolicy(tx, me.workspaceId, kind, ctx.body))) {
+          throw new ApiError('not_found', `No such ${NOUN[kind]}.`);
+        }
+        await ctx.app.policiesChanged(tx, me.workspaceId);
+      });
       return { body: ctx.body };
     },
-    async remove(ctx: Pick<PolicyCtx, 'identity' | 'exec' | 'app' | 'defer'> & { params: { id: string } }) {
+    async remove(ctx: Pick<PolicyCtx, 'identity' | 'exec' | 'app' | 'tx'> & { params: { id: string } }) {
       const me = agent(ctx);
-      if (!(await deletePolicy(ctx.exec, me.workspaceId, kind, ctx.params.id))) {
-        throw new ApiError('not_found', `No such ${NOUN[kind]}.`);
-      }
-      // After the commit: the re-evaluation reads the new policies, and must not run inside this transaction.
-      ctx.defer(async () => ctx.app.policiesChanged(me.workspaceId));
+      await atomically(ctx, async (tx) => {
+        if (!(await deletePolicy(tx, me.workspaceId, kind, ctx.params.id))) {
+          throw new ApiError('not_found', `No such ${NOUN[kind]}.`);
+        }
+        await ctx.app.policiesChanged(tx, me.workspaceId);
+      });
       return { body: undefined, status: 204 };
     },
   };

@@ -16,8 +16,8 @@ export interface AppServices {
   logger: Logger;
   /** The realtime hub answering the stream routes. */
   stream(request: Request, identity: Identity): Response;
-  /** Re-evaluates open tickets after policies changed (in the background). */
-  policiesChanged(workspaceId: string): void;
+  /** Schedules the re-evaluation of open tickets after a policy change, in the change's transaction. */
+  policiesChanged(tx: SqlExecutor, workspaceId: string): Promise<void>;
   /** Whether new end-user tickets start at Tier 0 with the assistant answering first. */
   assistantEnabled: boolean;
   /** Runs the Tier 0 assistant on a committed new ticket: a bot answer, or straight on to L1. */
