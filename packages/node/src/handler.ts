@@ -342,6 +342,10 @@ export function createFetchHandler(options: HandlerOptions): FetchHandler {
   };
 }
 
+// The data exceptions only input can cause (too long, out of range, impossible dates, bad encoding);
+// others of class 22 (division by zero, a bad cast in our own SQL) are the server's bugs: 500, logged.
+const INPUT_DATA_EXCEPTIONS = new Set(['22001', '22003', '22007', '22008', '22021', '22P05']);
+
 function staticness(path: string): number {
   return path.split('/').filter((s) => s !== '' && !s.startsWith(':')).length;
 }
@@ -438,7 +442,7 @@ function toApiError(error: unknown, app: AppServices, requestId: string): ApiErr
     }
     // SQLSTATE class 22 (data exception: a value out of range, an impossible date) comes from input
     // that passed validation but not the database: it is the caller's, not the server's.
-    if (error.sqlState?.startsWith('22') === true) {
+    if (error.sqlState !== undefined && INPUT_DATA_EXCEPTIONS.has(error.sqlState)) {
       app.logger.warn('input rejected by the database', {
         requestId,
         sqlState: error.sqlState,

@@ -9,6 +9,7 @@ import {
   type TimelineEvent,
 } from '@tierdesk/core';
 import { type TicketMachine, ticketMachine } from '@tierdesk/core/machines';
+import ipaddr from 'ipaddr.js';
 import * as z from 'zod/mini';
 import type { FetchHandler } from './adapters/node-exchange';
 import { type AuthenticateAgentHook, createAuthenticator, issueVisitorToken, MIN_SECRET_BYTES } from './auth';
@@ -220,6 +221,8 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
       // A new Tier 0 ticket gets a durable hand-off: if the assistant has not answered by then (the
       // process died, the answerer hung), the scheduler moves the ticket to L1. Nothing is stranded.
       if (change.previous !== null || change.ticket.tier !== 0 || assistant === false) return;
+      // Only tickets a customer opened get the assistant (agents' proactive tickets skip it).
+      if (change.events[0]?.actor.type !== 'customer') return;
       const due = clock.now() + assistantTimeoutMs + TIER0_GRACE_MS;
       await tx.query(
         `INSERT INTO timers (ticket_id, key, workspace_id, due_at) VALUES ($1, $2, $3, $4)
@@ -317,6 +320,17 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
       clearTimeout(timer);
     }
     await db.transaction(async (tx) => {
+      // The durable hand-off may have moved the ticket on meanwhile (or the requester answered):
+      // only a ticket still waiting at Tier 0 gets the answer or the move.
+      const current = await readTicket(tx, ticket.workspaceId, ticket.id);
+      if (
+        current === null ||
+        current.data.tier !== 0 ||
+        current.data.status === 'solved' ||
+        current.data.status === 'closed'
+      ) {
+        return;
+      }
       if (answer === null || answer.body.trim() === '') {
         await leaveTierZero(tx, ticket, 'no self-service answer');
         return;
@@ -377,7 +391,7 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
         path: '/v1/visitors',
         // Each token is a new identity with its own request budget, so minting them is what must be
         // limited: a few per client address and minute.
-        rateLimit: (key: string) => visitorLimiter.take(key),
+        rateLimit: (key: string) => visitorLimiter.take(addressBucket(key)),
         handle: async (request) => {
           const workspaceId = new URL(request.url).searchParams.get('workspace');
           if (workspaceId === null || !secrets.has(workspaceId)) {
@@ -400,6 +414,8 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
     logger,
     fire: async (tx, timer) => {
       if (timer.key === POLICIES_TIMER) {
+        const stored = await readTicket(tx, timer.workspaceId, timer.ticketId);
+        if (stored === null || stored.data.status === 'closed') return;
         const policies = await loadTicketPolicies(tx, timer.workspaceId);
         await tickets.dispatchIn(
           tx,
@@ -432,14 +448,26 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
         if (rows.length === 0) await leaveTierZero(tx, stored.data, 'the assistant did not answer in time');
         return;
       }
-      await tickets.dispatchIn(
-        tx,
-        { workspaceId: timer.workspaceId, ticketId: timer.ticketId },
-        timer.key === 'sla'
-          ? { type: 'SLA.TICK', actor: { type: 'system' } }
-          : { type: 'TIMER.FIRED', key: timer.key as 'auto_close' | 'snooze', actor: { type: 'system' } },
-        { rejectIgnored: false },
-      );
+      const ref = { workspaceId: timer.workspaceId, ticketId: timer.ticketId };
+      if (timer.key === 'sla') {
+        await tickets.dispatchIn(
+          tx,
+          ref,
+          { type: 'SLA.TICK', actor: { type: 'system' } },
+          { rejectIgnored: false },
+        );
+      } else if (timer.key === 'auto_close' || timer.key === 'snooze') {
+        await tickets.dispatchIn(
+          tx,
+          ref,
+          { type: 'TIMER.FIRED', key: timer.key, actor: { type: 'system' } },
+          { rejectIgnored: false },
+        );
+      } else {
+        // A key this version does not know (a newer instance wrote it during a rolling deploy): fail,
+        // so the scheduler keeps it and retries with back-off instead of silently consuming it.
+        throw new Error(`unknown timer key ${JSON.stringify(timer.key)} for ticket ${timer.ticketId}`);
+      }
     },
   });
   const dispatcher = createWebhookDispatcher({
@@ -567,4 +595,15 @@ async function firstCustomerText(db: SqlExecutor, ticket: Ticket): Promise<strin
     [ticket.id],
   );
   return `${ticket.subject}\n${rows[0]?.body ?? ''}`;
+}
+
+// IPv6 clients get a /64 each from their provider: rotating within it must not reset the limit.
+function addressBucket(key: string): string {
+  const match = /^ip:(.*):(\/[^:]*)$/.exec(key);
+  const address = match?.[1];
+  if (address === undefined || !ipaddr.isValid(address)) return key;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() !== 'ipv6') return key;
+  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
+  return `ip:${parts.join(':')}::/64:${match?.[2] ?? ''}`;
 }

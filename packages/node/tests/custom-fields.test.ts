@@ -40,8 +40,13 @@ describeStores('host-defined custom fields', ({ db }) => {
     const ok = await ada.createTicket({
       body: { subject: 's', body: 'b', customFields: { plan: 'pro', orderId: 'ord_42' } },
     });
-    expect(ok.customFields).toEqual({ plan: 'pro', orderId: 'ord_42' });
+    // The requester's view leaves custom fields out (they are the team's); the agent's view has them.
+    expect(ok.customFields).toEqual({});
     const lee = await server.agentClient('agent-l1');
+    expect((await lee.getTicket({ params: { ticketId: ok.id } })).ticket.customFields).toEqual({
+      plan: 'pro',
+      orderId: 'ord_42',
+    });
     const rejected = await fetch(`${server.baseUrl}/v1/agent/tickets/${ok.id}`, {
       method: 'PATCH',
       headers: {

@@ -13,7 +13,7 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number
   }
 }
 
-describeStores('hardening (review findings)', ({ db }) => {
+describeStores('hardening (review findings)', ({ db, kind, openAnother }) => {
   let server: TestServer | undefined;
   afterEach(async () => {
     await server?.close();
@@ -184,5 +184,68 @@ describeStores('hardening (review findings)', ({ db }) => {
     const full = await lee.getTicket({ params: { ticketId: ticket.id } });
     const moves = full.events.filter((e) => e.type === 'tier.changed');
     expect(moves).toMatchObject([{ from: 0, to: 1, reason: 'the assistant did not answer in time' }]);
+  });
+
+  it.skipIf(kind !== 'postgres')(
+    'a long policy edit does not block ticket writes (no FOR UPDATE vs KEY SHARE wait)',
+    async () => {
+      server = await startTestServer(db(), { assistant: false });
+      const ticket = await server.userClient('u-ada').createTicket({ body: { subject: 's', body: 'b' } });
+      const other = await openAnother();
+      let release: () => void = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      // A policy edit's transaction: one timer row per open ticket (foreign-key KEY SHARE locks), held open.
+      const editing = other.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO timers (ticket_id, key, workspace_id, due_at) SELECT id, 'policies_changed', workspace_id, now() + interval '1 hour' FROM tickets`,
+        );
+        await held;
+      });
+      const lee = await server.agentClient('agent-l1');
+      const started = Date.now();
+      const noted = await lee.addNote({
+        params: { ticketId: ticket.id },
+        body: { body: 'written while a policy edit is open' },
+      });
+      expect(noted.version).toBeGreaterThan(ticket.version);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      release();
+      await editing;
+    },
+  );
+
+  it('a timer key this version does not know is kept and retried, never silently consumed', async () => {
+    server = await startTestServer(db(), { assistant: false, background: true });
+    const ticket = await server.userClient('u-ada').createTicket({ body: { subject: 's', body: 'b' } });
+    await db().query(
+      `INSERT INTO timers (ticket_id, key, workspace_id, due_at) VALUES ($1, 'from_the_future', 'acme', now() - interval '1 second')`,
+      [ticket.id],
+    );
+    await db().query(`SELECT pg_notify('tierdesk_timers', $1)`, [String(Date.now())]);
+    const row = await waitFor(
+      async () => {
+        const { rows } = await db().query<{ attempts: number }>(
+          `SELECT attempts FROM timers WHERE key = 'from_the_future'`,
+        );
+        return (rows[0]?.attempts ?? 0) > 0 ? rows[0] : undefined;
+      },
+      10_000,
+      'a failed attempt on the unknown key',
+    );
+    expect(row?.attempts).toBeGreaterThan(0);
+  });
+
+  it("agents' proactive tickets at Tier 0 get no assistant hand-off", async () => {
+    server = await startTestServer(db());
+    const lee = await server.agentClient('agent-l1');
+    await lee.createTicketForUser({
+      body: { subject: 'We noticed an outage', body: 'FYI', requester: { id: 'u-ada' }, tier: 0 },
+    });
+    const { rows } = await db().query<{ n: number }>(
+      `SELECT count(*) AS n FROM timers WHERE key = 'tier0_handoff'`,
+    );
+    expect(rows[0]?.n).toBe(0);
   });
 });

@@ -227,7 +227,7 @@ export function createTicketService<TExtra extends EventObject = never>(
       if (dispatchOptions.rejectIgnored === false) return null;
       throw new ApiError(
         'transition_rejected',
-        `${(event as EventObject).type} is not possible while the ticket is ${stored.data.status} (tier ${stored.data.tier}).`,
+        `${(event as EventObject).type} is not possible while the ticket is ${stored.data.status}.`,
       );
     }
     return commit(tx, step, stored, stored.number);

@@ -69,7 +69,12 @@ export async function takeTicketNumber(tx: SqlExecutor, workspaceId: string): Pr
   return rows[0]?.n ?? null;
 }
 
-/** Loads a ticket and locks its row until the end of the transaction (the actor step's critical section). */
+/**
+ * Loads a ticket and locks its row until the end of the transaction (the actor step's critical section).
+ * `FOR NO KEY UPDATE` (not `FOR UPDATE`): writers of one ticket still exclude each other, but rows that
+ * merely reference the ticket (a policy edit scheduling a timer per open ticket, whose foreign-key
+ * check takes KEY SHARE locks) never block a ticket write.
+ */
 export async function loadTicketForUpdate(
   tx: SqlExecutor,
   workspaceId: string,
@@ -77,7 +82,7 @@ export async function loadTicketForUpdate(
 ): Promise<StoredTicket | null> {
   const { rows } = await tx.query<TicketRow>(
     `SELECT id, workspace_id, number, requester_id, version, snapshot, data
-       FROM tickets WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
+       FROM tickets WHERE workspace_id = $1 AND id = $2 FOR NO KEY UPDATE`,
     [workspaceId, ticketId],
   );
   const row = rows[0];
