@@ -35,7 +35,14 @@ function ticket(id: string, requesterId: string, workspaceId = WS): [string, Fee
     {
       workspaceId,
       requesterId,
-      ticket: { id, version: 9, sla: [], tags: ['internal'], assigneeId: 'agent-1', links: {} } as unknown as Ticket,
+      ticket: {
+        id,
+        version: 9,
+        sla: [],
+        tags: ['internal'],
+        assigneeId: 'agent-1',
+        links: {},
+      } as unknown as Ticket,
     },
   ];
 }
