@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup';
+import { baseTsupConfig } from '../../tsup.config.base';
+
+export default defineConfig({
+  ...baseTsupConfig,
+  entry: ['src/index.ts'],
+  platform: 'neutral',
+  // Peers and the core are the host's copies: bundling them would duplicate React (broken hooks),
+  // the QueryClient (split caches) and the error classes (failing `instanceof`).
+  external: ['react', 'react-dom', '@tanstack/react-query', '@tierdesk/core'],
+  // Everything here runs in the browser (context, hooks): the directive lets React Server Components
+  // hosts (Next.js app router) import the entries, which then render as client components.
+  banner: { js: "'use client';" },
+  // tsup's extra Rollup tree-shaking pass drops module-level directives (the banner above); esbuild
+  // already tree-shakes the bundle, so this package skips that pass.
+  treeshake: false,
+});
