@@ -2,16 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAcceleratedClock } from '../src/clock';
 import { describeStores } from './support/databases';
 import { startTestServer, type TestServer } from './support/server';
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { waitFor } from './support/wait';
 
 describeStores('hardening (review findings)', ({ db, kind, openAnother }) => {
   let server: TestServer | undefined;

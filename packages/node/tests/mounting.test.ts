@@ -12,6 +12,7 @@ import type { SqlDatabase } from '../src/store';
 import { createTierdesk, type Tierdesk, type TierdeskOptions } from '../src/tierdesk';
 import { describeStores } from './support/databases';
 import { SECRET_ACME, testWorkspaces } from './support/server';
+import { waitUntil } from './support/wait';
 
 // The real server (createTierdesk) mounted the three ways a host application mounts it, each driven
 // end to end with the typed core client over a real socket: an end user opens a ticket, an agent sees
@@ -56,14 +57,6 @@ async function openStream(
     }
   })();
   return { events, close: () => controller.abort() };
-}
-
-async function waitFor(probe: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 function startTierdesk(db: SqlDatabase, extra: Partial<TierdeskOptions> = {}): Promise<Tierdesk> {
@@ -111,11 +104,11 @@ async function supportRoundTrip(
   expect(streamUrl).toBe(`${baseUrl}/v1/agent/stream`);
   const stream = await openStream(streamUrl, agentHeaders);
   try {
-    await waitFor(() => stream.events.some((e) => e.data.type === 'stream.ready'), 'stream.ready');
+    await waitUntil(() => stream.events.some((e) => e.data.type === 'stream.ready'), 'stream.ready');
 
     const ticket = await ada.createTicket({ body: { subject: 'Mounted?', body: 'Hello from the widget' } });
     expect(ticket).toMatchObject({ subject: 'Mounted?', status: 'new', requester: { id: 'u-ada' } });
-    await waitFor(
+    await waitUntil(
       () =>
         stream.events.some(
           (e) =>
@@ -134,7 +127,7 @@ async function supportRoundTrip(
       body: { body: 'Hello from the host app' },
     });
     expect(replied.status).toBe('open');
-    await waitFor(
+    await waitUntil(
       () =>
         stream.events.some(
           (e) => e.data.type === 'timeline.appended' && e.data.event?.body === 'Hello from the host app',

@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { insertPolicy, listPolicies, type PolicyKind } from '../src/policies/policy.store';
 import { describeStores } from './support/databases';
 import { startTestServer, type TestServer } from './support/server';
+import { waitUntil } from './support/wait';
 
 // An authorization matrix generated from the API contract: every route of `routes` is called by
 // callers who must not reach user A's tickets or workspace acme's data, with a valid input for that
@@ -265,14 +266,6 @@ function collectStream(response: Response, controller: AbortController) {
     }
   })();
   return { events, close: () => controller.abort() };
-}
-
-async function waitFor(probe: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('the ownership matrix covers the contract', () => {
@@ -586,7 +579,10 @@ describeStores('authorization and ownership across every route', ({ db }) => {
     };
     try {
       for (const [who, stream] of Object.entries(streams)) {
-        await waitFor(() => stream.events.some((e) => e.type === 'stream.ready'), `stream.ready for ${who}`);
+        await waitUntil(
+          () => stream.events.some((e) => e.type === 'stream.ready'),
+          `stream.ready for ${who}`,
+        );
       }
       // Positive control: from 0-0, A's own stream replays A's history (public parts only).
       const aText = () => streams.a.events.map((e) => e.raw).join('\n');
@@ -600,11 +596,11 @@ describeStores('authorization and ownership across every route', ({ db }) => {
         params: { ticketId: fixture.ticketA },
         body: { body: 'A-LIVE-FOLLOW-UP' },
       });
-      await waitFor(() => aText().includes('A-LIVE-FOLLOW-UP'), "A's live follow-up on A's stream");
+      await waitUntil(() => aText().includes('A-LIVE-FOLLOW-UP'), "A's live follow-up on A's stream");
       // Give a wrongly routed event the same time to arrive on the others: B opens a ticket of its
       // own and waits for it on its own stream, which comes after A's events in the feed.
       await server.userClient('u-bob').createTicket({ body: { subject: 'B-OWN', body: 'b' } });
-      await waitFor(
+      await waitUntil(
         () => streams.b.events.some((e) => e.raw.includes('B-OWN')),
         "B's own ticket on B's stream",
       );
@@ -642,7 +638,10 @@ describeStores('authorization and ownership across every route', ({ db }) => {
         });
         expect(response.status, path).toBe(200);
         const stream = collectStream(response, controller);
-        await waitFor(() => stream.events.some((e) => e.type === 'stream.ready'), `stream.ready on ${path}`);
+        await waitUntil(
+          () => stream.events.some((e) => e.type === 'stream.ready'),
+          `stream.ready on ${path}`,
+        );
       }
     } finally {
       for (const controller of controllers) controller.abort();

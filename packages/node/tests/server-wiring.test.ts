@@ -8,16 +8,7 @@ import { createAcceleratedClock } from '../src/clock';
 import { generateWebhookSecret } from '../src/webhooks';
 import { describeStores } from './support/databases';
 import { startTestServer, type TestServer, testWorkspaces } from './support/server';
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { waitFor } from './support/wait';
 
 /** Reads a server-sent-event stream into an array as events arrive. */
 async function openStream(
