@@ -27,6 +27,7 @@ export type { CorsOptions, HttpLimits, RequestContext, RequestMetrics } from './
 export { ApiError, isApiError } from './http/api-error';
 export type { AgentIdentity, EndUserIdentity, Identity } from './identity';
 export { consoleLogger, type LogFields, type Logger, silentLogger } from './logger';
+export { normalizeMarkdownHref, normalizeMarkdownImageSrc, parseMarkdown } from './markdown';
 export {
   createPgliteDatabase,
   createPostgresDatabase,

@@ -1,0 +1,3 @@
+// The server side of "markdown as data": parse once on the server, send the safe node tree.
+export { parseMarkdown } from './markdown.parser';
+export { normalizeMarkdownHref, normalizeMarkdownImageSrc } from './markdown.urls';
