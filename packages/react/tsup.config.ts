@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 import { baseTsupConfig } from '../../tsup.config.base';
 
@@ -14,4 +15,14 @@ export default defineConfig({
   // tsup's extra Rollup tree-shaking pass drops module-level directives (the banner above); esbuild
   // already tree-shakes the bundle, so this package skips that pass.
   treeshake: false,
+  // One stylesheet for hosts (`@tierdesk/react/styles.css`): the theme tokens first, then every
+  // other `src/**/*.css` (components keep their CSS beside their code), in path order.
+  onSuccess: async () => {
+    const sheets = (readdirSync('src', { recursive: true }) as string[])
+      .map((file) => file.split('\\').join('/'))
+      .filter((file) => file.endsWith('.css') && file !== 'theme/styles.css')
+      .sort();
+    const css = ['theme/styles.css', ...sheets].map((file) => readFileSync(`src/${file}`, 'utf8'));
+    writeFileSync('dist/styles.css', css.join('\n'));
+  },
 });

@@ -2,6 +2,9 @@
 // clocks and escalation rules), the stateless runtime a server drives it with, and the widget flow.
 // Explicit named exports only.
 
+// The XState functions an adapter needs to run the widget machine, re-exported so bindings (React and
+// others) use the very copy of XState the machines were built with and need no dependency of their own.
+export { type Actor as MachineActor, createActor, fromPromise } from 'xstate';
 // The types a workflow extension is written with, so an extension needs only this entry.
 export type { Actor } from './shared/primitives.schema';
 export { selectTimers } from './tickets/ticket.actions';

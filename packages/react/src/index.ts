@@ -19,6 +19,8 @@ export type {
 } from './hooks/hooks.types';
 export type { PolicyId } from './hooks/policy-hooks';
 export type { RouteHooks } from './hooks/route-hooks';
+export type { TicketStreamScope } from './hooks/stream-cache';
+export type { StreamFetch, TicketStreamBackoff, TicketStreamStatus } from './hooks/ticket-stream';
 export { type AddNoteVariables, useAddNote } from './hooks/use-add-note';
 export { type AgentReplyVariables, useAgentReply } from './hooks/use-agent-reply';
 export { useAgents } from './hooks/use-agents';
@@ -65,9 +67,40 @@ export { useRoutingRules } from './hooks/use-routing-rules';
 export { useSlaPolicies } from './hooks/use-sla-policies';
 export { type SubmitCsatVariables, useSubmitCsat } from './hooks/use-submit-csat';
 export { type TicketView, useTicket } from './hooks/use-ticket';
+export {
+  type TicketStreamState,
+  type UseTicketStreamOptions,
+  useTicketStream,
+} from './hooks/use-ticket-stream';
 export { useTimeline } from './hooks/use-timeline';
 export { type UpdateArticleVariables, useUpdateArticle } from './hooks/use-update-article';
 export { type UpdateTicketVariables, useUpdateTicket } from './hooks/use-update-ticket';
+export { createTranslator } from './i18n/create-translator';
+export { TierdeskI18nError, type TierdeskI18nErrorCode } from './i18n/errors';
+export { getBuiltinMessages } from './i18n/get-builtin-messages';
+export type {
+  DueKind,
+  FormatDueOptions,
+  FormatTimeOptions,
+  Message,
+  MessageArgs,
+  MessageKey,
+  MessageOverrides,
+  MessagePlaceholders,
+  Messages,
+  MessageValue,
+  MessageValues,
+  PluralMessage,
+  Translator,
+  TranslatorOptions,
+} from './i18n/i18n.types';
+export { localeDir } from './i18n/locale-dir';
+export { ar } from './i18n/messages/ar';
+export { de } from './i18n/messages/de';
+export { en } from './i18n/messages/en';
+export { TierdeskI18nProvider, type TierdeskI18nProviderProps } from './i18n/tierdesk-i18n-provider';
+export { useTranslator } from './i18n/use-translator';
+export { Markdown, type MarkdownProps } from './markdown';
 export { TierdeskProviderError, type TierdeskProviderErrorCode } from './provider/errors';
 export type { TierdeskContextValue } from './provider/tierdesk-context';
 export {
@@ -90,3 +123,19 @@ export {
   tierdeskKeys,
   tierdeskMutationKey,
 } from './query-keys';
+export type {
+  TextDirection,
+  ThemeMode,
+  ThemeOptions,
+  ThemeRootProps,
+  ThemeValue,
+  TokenName,
+  TokenOverrides,
+  TokenStyle,
+} from './theme/theme.types';
+export { TierdeskThemeProvider, type TierdeskThemeProviderProps } from './theme/tierdesk-theme-provider';
+export { TOKEN_NAMES, tokensToStyle } from './theme/tokens';
+export { useThemeRootProps } from './theme/use-theme-root-props';
+export { useTierdeskTheme } from './theme/use-tierdesk-theme';
+export { type UseWidgetOptions, useWidget } from './widget/use-widget';
+export { type WidgetDraftStorage, widgetDraftsKey } from './widget/widget.drafts';

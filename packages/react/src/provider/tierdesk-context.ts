@@ -10,6 +10,11 @@ export interface TierdeskContextValue {
   readonly identity: string;
   /** The QueryClient holding Tierdesk's cache (the host's, or the provider's own). */
   readonly queryClient: QueryClient;
+  /**
+   * The provider's credential function (`getToken`), for what the client cannot carry: the event
+   * streams (`useTicketStream`). `undefined` when the provider was given a ready `client`.
+   */
+  readonly getToken?: (() => string | null | undefined | Promise<string | null | undefined>) | undefined;
 }
 
 /** The context behind `useTierdeskContext`; `null` outside a provider. */

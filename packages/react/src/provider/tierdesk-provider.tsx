@@ -115,9 +115,17 @@ export function TierdeskProvider(props: TierdeskProviderProps): ReactNode {
     return () => queryClient.unmount();
   }, [queryClient]);
 
+  // Stable for the provider's life (the newest `getToken` is read through the ref), so a stream does
+  // not reconnect on every render; absent when a ready client was given (its credential is opaque).
+  const hasTokenSource = givenClient === undefined;
+  const getToken = useMemo(
+    () => (hasTokenSource ? () => getTokenRef.current?.() : undefined),
+    [hasTokenSource],
+  );
+
   const value = useMemo<TierdeskContextValue>(
-    () => ({ client, identity, queryClient }),
-    [client, identity, queryClient],
+    () => ({ client, identity, queryClient, getToken }),
+    [client, identity, queryClient, getToken],
   );
   return <TierdeskContext.Provider value={value}>{children}</TierdeskContext.Provider>;
 }
