@@ -28,18 +28,59 @@ export interface OpenApiOptions {
   servers?: Array<{ url: string; description?: string }>;
 }
 
-const schemaOf = (schema: AnySchema, io: 'input' | 'output'): JsonSchemaObject => {
+/** Shared definitions hoisted out of the converted schemas, by name. */
+type Definitions = Record<string, JsonSchemaObject>;
+
+const schemaOf = (schema: AnySchema, io: 'input' | 'output', defs: Definitions): JsonSchemaObject => {
   const { $schema: _dialect, ...rest } = toJSONSchema(schema, {
     io,
     unrepresentable: 'any',
   }) as JsonSchemaObject;
-  return rest;
+  return hoistDefinitions(rest, defs);
 };
 
+// Recursive schemas (the markdown tree) convert with local `$defs` and `#/$defs/…` refs, which would
+// point at the OpenAPI document's root once embedded. They move to `components.schemas` under a name
+// derived from their content (the same schema met in many routes is stored once) and refs follow.
+function hoistDefinitions(json: JsonSchemaObject, defs: Definitions): JsonSchemaObject {
+  const local = json.$defs as Record<string, JsonSchemaObject> | undefined;
+  if (local === undefined) return json;
+  const { $defs: _local, ...body } = json;
+  const names = new Map<string, string>();
+  for (const [key, def] of Object.entries(local)) names.set(key, `Def${hashOf(JSON.stringify(def))}`);
+  const rewrite = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rewrite);
+    if (value === null || typeof value !== 'object') return value;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const target = k === '$ref' && typeof v === 'string' ? names.get(v.replace('#/$defs/', '')) : undefined;
+      out[k] = target === undefined ? rewrite(v) : `#/components/schemas/${target}`;
+    }
+    return out;
+  };
+  for (const [key, def] of Object.entries(local))
+    defs[names.get(key) as string] = rewrite(def) as JsonSchemaObject;
+  return rewrite(body) as JsonSchemaObject;
+}
+
+// A short, stable content hash (FNV-1a), enough to name definitions; no crypto needed in the browser.
+function hashOf(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
+}
+
 /** Splits an object schema into one OpenAPI parameter per property. */
-function parametersOf(schema: AnySchema | undefined, where: 'path' | 'query'): JsonSchemaObject[] {
+function parametersOf(
+  schema: AnySchema | undefined,
+  where: 'path' | 'query',
+  defs: Definitions,
+): JsonSchemaObject[] {
   if (!schema) return [];
-  const json = schemaOf(schema, 'input') as {
+  const json = schemaOf(schema, 'input', defs) as {
     properties?: Record<string, JsonSchemaObject>;
     required?: string[];
   };
@@ -53,8 +94,11 @@ function parametersOf(schema: AnySchema | undefined, where: 'path' | 'query'): J
   }));
 }
 
-function operationOf(name: string, route: RouteDef): JsonSchemaObject {
-  const parameters = [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')];
+function operationOf(name: string, route: RouteDef, defs: Definitions): JsonSchemaObject {
+  const parameters = [
+    ...parametersOf(route.params, 'path', defs),
+    ...parametersOf(route.query, 'query', defs),
+  ];
   if (route.versioned) {
     parameters.push({
       name: 'If-Match',
@@ -86,7 +130,10 @@ function operationOf(name: string, route: RouteDef): JsonSchemaObject {
   const success: JsonSchemaObject = route.stream
     ? { description: 'Server-sent events', content: { 'text/event-stream': { schema: { type: 'string' } } } }
     : route.response
-      ? { description: 'OK', content: { 'application/json': { schema: schemaOf(route.response, 'output') } } }
+      ? {
+          description: 'OK',
+          content: { 'application/json': { schema: schemaOf(route.response, 'output', defs) } },
+        }
       : { description: 'No content' };
   return {
     operationId: name,
@@ -97,7 +144,7 @@ function operationOf(name: string, route: RouteDef): JsonSchemaObject {
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: schemaOf(route.body, 'input') } },
+            content: { 'application/json': { schema: schemaOf(route.body, 'input', defs) } },
           },
         }
       : {}),
@@ -121,10 +168,15 @@ export function createOpenApiDocument(
   options: OpenApiOptions = {},
 ): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
+  const defs: Definitions = {};
   for (const [name, route] of Object.entries(routeMap)) {
     const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     paths[path] ??= {};
-    (paths[path] as Record<string, JsonSchemaObject>)[route.method.toLowerCase()] = operationOf(name, route);
+    (paths[path] as Record<string, JsonSchemaObject>)[route.method.toLowerCase()] = operationOf(
+      name,
+      route,
+      defs,
+    );
   }
   return {
     openapi: '3.1.0',
@@ -137,7 +189,7 @@ export function createOpenApiDocument(
     ...(options.servers ? { servers: options.servers } : {}),
     paths,
     components: {
-      schemas: { ErrorBody: schemaOf(ErrorBodySchema, 'output') },
+      schemas: { ErrorBody: schemaOf(ErrorBodySchema, 'output', defs), ...defs },
       securitySchemes: {
         bearer: {
           type: 'http',

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { IdSchema, InstantSchema, TagSchema } from '../shared/primitives.schema';
+import { MarkdownDocumentSchema } from './markdown.schema';
 
 /** A knowledge-base article (Tier 0 self-service). */
 export const ArticleSchema = z.object({
@@ -15,6 +16,8 @@ export const ArticleSchema = z.object({
   helpfulCount: z.number().check(z.int(), z.nonnegative()),
   notHelpfulCount: z.number().check(z.int(), z.nonnegative()),
   views: z.number().check(z.int(), z.nonnegative()),
+  /** The body as a safe markdown node tree, parsed by the server (render it with `<Markdown>`). */
+  bodyNodes: z.optional(MarkdownDocumentSchema),
   createdAt: InstantSchema,
   updatedAt: InstantSchema,
 });

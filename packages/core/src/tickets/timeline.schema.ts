@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { MarkdownDocumentSchema } from '../kb/markdown.schema';
 import { ActorSchema, IdSchema, InstantSchema, TagSchema } from '../shared/primitives.schema';
 import { ClockKindSchema, SlaMetricSchema } from '../sla/sla.schema';
 import { TierSchema } from '../tiers/tier.schema';
@@ -53,9 +54,15 @@ export const TimelineEventSchema = z.discriminatedUnion('type', [
     messageId: IdSchema,
     role: AuthorRoleSchema,
     body: MessageBodySchema,
+    /** The body as a safe markdown node tree, added by the server when it stores the event. */
+    bodyNodes: z.optional(MarkdownDocumentSchema),
     attachments: z._default(z.array(AttachmentSchema), []),
   }),
-  ev('note.internal', { noteId: IdSchema, body: MessageBodySchema }),
+  ev('note.internal', {
+    noteId: IdSchema,
+    body: MessageBodySchema,
+    bodyNodes: z.optional(MarkdownDocumentSchema),
+  }),
   ev('status.changed', {
     from: TicketStatusSchema,
     to: TicketStatusSchema,

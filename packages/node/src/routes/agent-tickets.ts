@@ -2,6 +2,7 @@ import type { Actor, Agent, Ticket, TimelineEvent } from '@tierdesk/core';
 import { ApiError } from '../http/api-error';
 import type { AgentIdentity } from '../identity';
 import { createId } from '../ids';
+import { renderMarkdown } from '../markdown/render-cache';
 import type { SqlExecutor } from '../store';
 import type { IncomingEvent } from '../tickets/ticket.service';
 import { readTicket, readTimeline } from '../tickets/ticket.store';
@@ -74,6 +75,7 @@ export const agentTicketRoutes: RouteImpls<
 
   async createTicketForUser(ctx) {
     const me = agent(ctx);
+    renderMarkdown(ctx.body.body); // parsed outside the ticket's transaction (the store reuses it)
     const input = ctx.body;
     const ticket = await ctx.app.tickets.create(
       {
@@ -169,6 +171,7 @@ export const agentTicketRoutes: RouteImpls<
 
   async replyAsAgent(ctx) {
     const me = agent(ctx);
+    renderMarkdown(ctx.body.body); // parsed outside the ticket's transaction (the store reuses it)
     const ticket = await ctx.app.tickets.dispatch(
       { workspaceId: me.workspaceId, ticketId: ctx.params.ticketId },
       {
@@ -186,6 +189,7 @@ export const agentTicketRoutes: RouteImpls<
 
   async addNote(ctx) {
     const me = agent(ctx);
+    renderMarkdown(ctx.body.body); // parsed outside the ticket's transaction (the store reuses it)
     const ticket = await ctx.app.tickets.dispatch(
       { workspaceId: me.workspaceId, ticketId: ctx.params.ticketId },
       { type: 'NOTE.ADD', noteId: createId('note'), body: ctx.body.body, actor: actorOf(me) },

@@ -1,7 +1,8 @@
-import type { Article } from '@tierdesk/core';
+import type { Article, MarkdownDocument } from '@tierdesk/core';
 import { ApiError } from '../http/api-error';
 import { createId } from '../ids';
 import { searchPublishedArticles } from '../kb/article-search';
+import { parseMarkdown } from '../markdown';
 import { agent, decodeCursor, encodeCursor, endUser, type RouteImpls } from './route.types';
 
 interface ArticleRow {
@@ -10,6 +11,7 @@ interface ArticleRow {
   workspace_id: string;
   title: string;
   body: string;
+  body_nodes: MarkdownDocument | null;
   tags: string[];
   locale: string;
   published: boolean;
@@ -21,7 +23,7 @@ interface ArticleRow {
 }
 
 const COLUMNS =
-  'id, workspace_id, title, body, tags, locale, published, helpful_count, not_helpful_count, views, created_at, updated_at';
+  'id, workspace_id, title, body, body_nodes, tags, locale, published, helpful_count, not_helpful_count, views, created_at, updated_at';
 
 function toArticle(row: ArticleRow): Article {
   return {
@@ -29,6 +31,7 @@ function toArticle(row: ArticleRow): Article {
     workspaceId: row.workspace_id,
     title: row.title,
     body: row.body,
+    ...(row.body_nodes === null ? {} : { bodyNodes: row.body_nodes }),
     tags: row.tags,
     locale: row.locale,
     published: row.published,
@@ -162,8 +165,8 @@ export const articleRoutes: RouteImpls<
     const me = agent(ctx);
     const now = new Date(ctx.app.clock.now()).toISOString();
     const { rows } = await ctx.exec.query<ArticleRow>(
-      `INSERT INTO articles (id, workspace_id, title, body, tags, locale, published, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING ${COLUMNS}`,
+      `INSERT INTO articles (id, workspace_id, title, body, tags, locale, published, created_at, updated_at, body_nodes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING ${COLUMNS}`,
       [
         createId('art'),
         me.workspaceId,
@@ -173,6 +176,8 @@ export const articleRoutes: RouteImpls<
         ctx.body.locale,
         ctx.body.published,
         now,
+        // Parsed once when written: readers get the safe tree without parsing.
+        JSON.stringify(parseMarkdown(ctx.body.body)),
       ],
     );
     return { body: toArticle(rows[0] as ArticleRow), status: 201 };
@@ -183,7 +188,8 @@ export const articleRoutes: RouteImpls<
     const patch = ctx.body;
     const { rows } = await ctx.exec.query<ArticleRow>(
       `UPDATE articles SET title = COALESCE($3, title), body = COALESCE($4, body), tags = COALESCE($5, tags),
-              locale = COALESCE($6, locale), published = COALESCE($7, published), updated_at = $8
+              locale = COALESCE($6, locale), published = COALESCE($7, published), updated_at = $8,
+              body_nodes = COALESCE($9::jsonb, body_nodes)
         WHERE workspace_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
       [
         me.workspaceId,
@@ -194,6 +200,7 @@ export const articleRoutes: RouteImpls<
         patch.locale ?? null,
         patch.published ?? null,
         new Date(ctx.app.clock.now()).toISOString(),
+        patch.body === undefined ? null : JSON.stringify(parseMarkdown(patch.body)),
       ],
     );
     const row = rows[0];

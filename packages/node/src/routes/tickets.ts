@@ -2,6 +2,7 @@ import type { Requester, Ticket } from '@tierdesk/core';
 import { ApiError } from '../http/api-error';
 import type { EndUserIdentity } from '../identity';
 import { createId } from '../ids';
+import { renderMarkdown } from '../markdown/render-cache';
 import type { SqlExecutor } from '../store';
 import { readTicket, readTimeline } from '../tickets/ticket.store';
 import { toRequesterView } from '../tickets/ticket.view';
@@ -53,6 +54,7 @@ export const ticketRoutes: RouteImpls<
   async createTicket(ctx) {
     const user = endUser(ctx);
     const input = ctx.body;
+    renderMarkdown(input.body); // parsed now, outside the ticket's transaction (the store reuses it)
     if (user.anonymous) {
       // Anonymous visitors have a limited scope: they describe their problem; triage is the team's.
       const triage =
@@ -129,6 +131,7 @@ export const ticketRoutes: RouteImpls<
 
   async replyAsUser(ctx) {
     const user = endUser(ctx);
+    renderMarkdown(ctx.body.body); // parsed now, outside the ticket's transaction (the store reuses it)
     const run = async (tx: SqlExecutor): Promise<Ticket> => {
       const ticket = (await ctx.app.tickets.dispatchIn(
         tx,

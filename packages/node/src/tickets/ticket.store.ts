@@ -1,4 +1,5 @@
 import type { Ticket, TicketTimers, TimelineEvent } from '@tierdesk/core';
+import { renderMarkdown } from '../markdown/render-cache';
 import type { SqlExecutor } from '../store';
 
 /** A ticket row as the actor step needs it: the persisted machine snapshot and its version. */
@@ -208,7 +209,11 @@ async function appendEvents(
     type: e.type,
     at: e.at,
     internal: !isPublicEvent(e),
-    event: e,
+    // Messages and notes are stored with their safe markdown tree, so no reader ever parses.
+    event:
+      e.type === 'message.public' || e.type === 'note.internal'
+        ? { ...e, bodyNodes: renderMarkdown(e.body) }
+        : e,
   }));
   await tx.query(
     `INSERT INTO ticket_events (ticket_id, seq, workspace_id, requester_id, type, at, internal, event)
