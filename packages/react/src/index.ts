@@ -137,5 +137,6 @@ export { TierdeskThemeProvider, type TierdeskThemeProviderProps } from './theme/
 export { TOKEN_NAMES, tokensToStyle } from './theme/tokens';
 export { useThemeRootProps } from './theme/use-theme-root-props';
 export { useTierdeskTheme } from './theme/use-tierdesk-theme';
+export { SupportWidget, type SupportWidgetProps } from './widget/support-widget';
 export { type UseWidgetOptions, useWidget } from './widget/use-widget';
 export { type WidgetDraftStorage, widgetDraftsKey } from './widget/widget.drafts';
