@@ -10,7 +10,7 @@ import {
   runIdempotent,
   type StoredAnswer,
 } from './http/idempotency';
-import { readBodyText } from './http/request-body';
+import { readJsonBody } from './http/request-body';
 import { type Identity, identityKey } from './identity';
 import { routeImpls } from './routes';
 import type { AppServices, RouteAnswer, RouteContext } from './routes/route.types';
@@ -221,21 +221,9 @@ export function createFetchHandler(options: HandlerOptions): FetchHandler {
     let rawBody = '';
     let body: unknown;
     if (route.body !== undefined) {
-      const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-      if (
-        mediaType !== 'application/json' &&
-        !(mediaType?.startsWith('application/') && mediaType.endsWith('+json'))
-      ) {
-        throw new ApiError('unsupported_media_type', 'Send the body as application/json.');
-      }
-      rawBody = await readBodyText(request, maxBodyBytes);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(rawBody) as unknown;
-      } catch (error) {
-        throw new ApiError('bad_request', `The request body is not valid JSON: ${(error as Error).message}`);
-      }
-      body = parsePart('body', route.body, parsed);
+      const read = await readJsonBody(request, maxBodyBytes);
+      rawBody = read.text;
+      body = parsePart('body', route.body, read.value);
     }
     const ifMatch = route.versioned ? parseIfMatch(request.headers.get('if-match')) : undefined;
 

@@ -323,12 +323,7 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
       // The durable hand-off may have moved the ticket on meanwhile (or the requester answered):
       // only a ticket still waiting at Tier 0 gets the answer or the move.
       const current = await readTicket(tx, ticket.workspaceId, ticket.id);
-      if (
-        current === null ||
-        current.data.tier !== 0 ||
-        current.data.status === 'solved' ||
-        current.data.status === 'closed'
-      ) {
+      if (!waitingAtTierZero(current)) {
         return;
       }
       if (answer === null || answer.body.trim() === '') {
@@ -432,12 +427,7 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
       }
       if (timer.key === TIER0_TIMER) {
         const stored = await readTicket(tx, timer.workspaceId, timer.ticketId);
-        if (
-          stored === null ||
-          stored.data.tier !== 0 ||
-          stored.data.status === 'solved' ||
-          stored.data.status === 'closed'
-        ) {
+        if (!waitingAtTierZero(stored)) {
           return;
         }
         const { rows } = await tx.query(
@@ -585,6 +575,14 @@ async function seedWorkspace(db: SqlDatabase, config: WorkspaceConfig): Promise<
       );
     }
   });
+}
+
+/** Whether a ticket still waits at Tier 0 for the assistant (not moved on, not solved or closed). */
+function waitingAtTierZero<T extends { data: Ticket }>(stored: T | null): stored is T {
+  const ticket = stored?.data;
+  return (
+    ticket !== undefined && ticket.tier === 0 && ticket.status !== 'solved' && ticket.status !== 'closed'
+  );
 }
 
 // The assistant reads what the requester asked: the subject and their first message.

@@ -1,7 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient, type TierdeskClient } from '@tierdesk/core';
-import { createParser } from 'eventsource-parser';
 import express from 'express';
 import Fastify from 'fastify';
 import { afterEach, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import type { SqlDatabase } from '../src/store';
 import { createTierdesk, type Tierdesk, type TierdeskOptions } from '../src/tierdesk';
 import { describeStores } from './support/databases';
 import { SECRET_ACME, testWorkspaces } from './support/server';
+import { openSse } from './support/sse';
 import { waitUntil } from './support/wait';
 
 // The real server (createTierdesk) mounted the three ways a host application mounts it, each driven
@@ -26,37 +26,12 @@ interface SseEvent {
 }
 
 /** Opens an SSE response and collects its events as they arrive. */
-async function openStream(
-  url: string,
-  headers: Record<string, string>,
-): Promise<{ events: SseEvent[]; close: () => void }> {
-  const controller = new AbortController();
-  const response = await fetch(url, { headers, signal: controller.signal });
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toContain('text/event-stream');
-  const events: SseEvent[] = [];
-  const parser = createParser({
-    onEvent: (message) =>
-      events.push({
-        event: message.event ?? 'message',
-        id: message.id ?? '',
-        data: JSON.parse(message.data) as SseEvent['data'],
-      }),
-  });
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  void (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        parser.feed(decoder.decode(value, { stream: true }));
-      }
-    } catch {
-      // aborted by close()
-    }
-  })();
-  return { events, close: () => controller.abort() };
+function openStream(url: string, headers: Record<string, string>) {
+  return openSse<SseEvent>(url, headers, (message) => ({
+    event: message.event ?? 'message',
+    id: message.id ?? '',
+    data: JSON.parse(message.data) as SseEvent['data'],
+  }));
 }
 
 function startTierdesk(db: SqlDatabase, extra: Partial<TierdeskOptions> = {}): Promise<Tierdesk> {

@@ -8,11 +8,11 @@ import {
   routes,
   SlaPolicySchema,
 } from '@tierdesk/core';
-import { createParser } from 'eventsource-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { insertPolicy, listPolicies, type PolicyKind } from '../src/policies/policy.store';
 import { describeStores } from './support/databases';
 import { startTestServer, type TestServer } from './support/server';
+import { collectSse } from './support/sse';
 import { waitUntil } from './support/wait';
 
 // An authorization matrix generated from the API contract: every route of `routes` is called by
@@ -247,25 +247,10 @@ interface Answer {
 
 /** Reads an SSE response's events as they arrive. */
 function collectStream(response: Response, controller: AbortController) {
-  const events: { type: string; raw: string }[] = [];
-  const parser = createParser({
-    onEvent: (message) =>
-      events.push({ type: (JSON.parse(message.data) as { type: string }).type, raw: message.data }),
-  });
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  void (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        parser.feed(decoder.decode(value, { stream: true }));
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return { events, close: () => controller.abort() };
+  return collectSse(response, controller, (message) => ({
+    type: (JSON.parse(message.data) as { type: string }).type,
+    raw: message.data,
+  }));
 }
 
 describe('the ownership matrix covers the contract', () => {

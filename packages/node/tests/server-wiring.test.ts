@@ -1,50 +1,22 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TimelineEvent } from '@tierdesk/core';
-import { createParser } from 'eventsource-parser';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, expect, it } from 'vitest';
 import { createAcceleratedClock } from '../src/clock';
 import { generateWebhookSecret } from '../src/webhooks';
 import { describeStores } from './support/databases';
 import { startTestServer, type TestServer, testWorkspaces } from './support/server';
+import { openSse } from './support/sse';
 import { waitFor } from './support/wait';
 
 /** Reads a server-sent-event stream into an array as events arrive. */
-async function openStream(
-  url: string,
-  token: string,
-): Promise<{ events: { event: string; data: unknown; id: string }[]; close: () => void }> {
-  const controller = new AbortController();
-  const response = await fetch(url, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: controller.signal,
-  });
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toContain('text/event-stream');
-  const events: { event: string; data: unknown; id: string }[] = [];
-  const parser = createParser({
-    onEvent: (message) =>
-      events.push({
-        event: message.event ?? 'message',
-        data: JSON.parse(message.data),
-        id: message.id ?? '',
-      }),
-  });
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  void (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        parser.feed(decoder.decode(value, { stream: true }));
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return { events, close: () => controller.abort() };
+function openStream(url: string, token: string) {
+  return openSse(url, { authorization: `Bearer ${token}` }, (message) => ({
+    event: message.event ?? 'message',
+    data: JSON.parse(message.data) as unknown,
+    id: message.id ?? '',
+  }));
 }
 
 describeStores('server wiring: timers, realtime and webhooks through createTierdesk', ({ db }) => {

@@ -34,10 +34,15 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
   }
 }
 
-/** Reads and parses a JSON body: 415 for another media type, 400 for malformed JSON, 413 when too large. */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const type = request.headers.get('content-type');
-  const mediaType = type?.split(';')[0]?.trim().toLowerCase();
+/**
+ * Reads and parses a JSON body: 415 for another media type, 400 for malformed JSON, 413 when too large.
+ * Returns the raw text too (idempotency fingerprints the body as sent).
+ */
+export async function readJsonBody(
+  request: Request,
+  maxBytes: number,
+): Promise<{ text: string; value: unknown }> {
+  const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (
     mediaType !== 'application/json' &&
     !(mediaType?.startsWith('application/') && mediaType.endsWith('+json'))
@@ -45,10 +50,8 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     throw new ApiError('unsupported_media_type', 'Send the body as application/json.');
   }
   const text = await readBodyText(request, maxBytes);
-  if (text.trim() === '')
-    throw new ApiError('bad_request', 'The request body is empty; a JSON body is required.');
   try {
-    return JSON.parse(text) as unknown;
+    return { text, value: JSON.parse(text) as unknown };
   } catch (error) {
     throw new ApiError('bad_request', `The request body is not valid JSON: ${(error as Error).message}`);
   }

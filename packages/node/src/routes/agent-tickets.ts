@@ -6,7 +6,7 @@ import { renderMarkdown } from '../markdown/render-cache';
 import type { SqlExecutor } from '../store';
 import type { IncomingEvent } from '../tickets/ticket.service';
 import { readTicket, readTimeline } from '../tickets/ticket.store';
-import { agent, decodeCursor, encodeCursor, type RouteImpls } from './route.types';
+import { agent, decodeCursor, encodeCursor, inTransaction, type RouteImpls } from './route.types';
 
 function actorOf(me: AgentIdentity): Actor {
   return { type: 'agent', id: me.agentId, ...(me.name === undefined ? {} : { name: me.name }) };
@@ -165,7 +165,7 @@ export const agentTicketRoutes: RouteImpls<
       }
       return ticket as Ticket;
     };
-    const ticket = ctx.tx === undefined ? await ctx.app.db.transaction(run) : await run(ctx.tx);
+    const ticket = await inTransaction(ctx, run);
     return { body: ticket };
   },
 
@@ -238,7 +238,7 @@ export const agentTicketRoutes: RouteImpls<
         actor: actorOf(me),
       } as never) as Promise<Ticket>;
     };
-    const ticket = ctx.tx === undefined ? await ctx.app.db.transaction(run) : await run(ctx.tx);
+    const ticket = await inTransaction(ctx, run);
     return { body: ticket, status: 201 };
   },
 

@@ -8,8 +8,7 @@ import {
   type PolicyOf,
   replacePolicy,
 } from '../policies/policy.store';
-import type { SqlExecutor } from '../store';
-import { agent, isStorableInstant, type RouteContext, type RouteImpls } from './route.types';
+import { agent, inTransaction, isStorableInstant, type RouteContext, type RouteImpls } from './route.types';
 
 type PolicyCtx = RouteContext<{
   method: 'GET';
@@ -24,14 +23,6 @@ type PolicyCtx = RouteContext<{
   versioned: false;
   stream: false;
 }>;
-
-// The policy change and the re-evaluation work it schedules commit together, or neither does.
-function atomically(
-  ctx: Pick<PolicyCtx, 'app' | 'tx'>,
-  work: (tx: SqlExecutor) => Promise<void>,
-): Promise<void> {
-  return ctx.tx === undefined ? ctx.app.db.transaction(work) : work(ctx.tx);
-}
 
 const NOUN: Record<PolicyKind, string> = {
   sla_policy: 'SLA policy',
@@ -48,7 +39,7 @@ function collection<K extends PolicyKind>(kind: K) {
     },
     async create(ctx: Pick<PolicyCtx, 'identity' | 'exec' | 'app' | 'tx'> & { body: PolicyOf[K] }) {
       const me = agent(ctx);
-      await atomically(ctx, async (tx) => {
+      await inTransaction(ctx, async (tx) => {
         if (!(await insertPolicy(tx, me.workspaceId, kind, ctx.body))) {
           throw new ApiError(
             'conflict',
@@ -71,7 +62,7 @@ function collection<K extends PolicyKind>(kind: K) {
           issues: [{ path: ['id'], code: 'custom', message: 'must equal the id in the path' }],
         });
       }
-      await atomically(ctx, async (tx) => {
+      await inTransaction(ctx, async (tx) => {
         if (!(await replacePolicy(tx, me.workspaceId, kind, ctx.body))) {
           throw new ApiError('not_found', `No such ${NOUN[kind]}.`);
         }
@@ -81,7 +72,7 @@ function collection<K extends PolicyKind>(kind: K) {
     },
     async remove(ctx: Pick<PolicyCtx, 'identity' | 'exec' | 'app' | 'tx'> & { params: { id: string } }) {
       const me = agent(ctx);
-      await atomically(ctx, async (tx) => {
+      await inTransaction(ctx, async (tx) => {
         if (!(await deletePolicy(tx, me.workspaceId, kind, ctx.params.id))) {
           throw new ApiError('not_found', `No such ${NOUN[kind]}.`);
         }

@@ -72,6 +72,17 @@ export function agent(ctx: { identity: Identity | null }): AgentIdentity {
   return ctx.identity;
 }
 
+/**
+ * Runs `work` in the route's idempotency transaction when there is one, else in a new transaction:
+ * a route's several writes (a step and its follow-up, a policy and its re-evaluation) commit together.
+ */
+export function inTransaction<T>(
+  ctx: { tx: SqlExecutor | undefined; app: AppServices },
+  work: (tx: SqlExecutor) => Promise<T>,
+): Promise<T> {
+  return ctx.tx === undefined ? ctx.app.db.transaction(work) : work(ctx.tx);
+}
+
 /** Opaque keyset cursors: the sort key of the last item, base64url JSON. */
 export function encodeCursor(values: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');

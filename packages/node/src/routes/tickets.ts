@@ -6,7 +6,7 @@ import { renderMarkdown } from '../markdown/render-cache';
 import type { SqlExecutor } from '../store';
 import { readTicket, readTimeline } from '../tickets/ticket.store';
 import { toRequesterView } from '../tickets/ticket.view';
-import { decodeCursor, encodeCursor, endUser, type RouteImpls } from './route.types';
+import { decodeCursor, encodeCursor, endUser, inTransaction, type RouteImpls } from './route.types';
 
 /** The requester record of an end user, from their identity. */
 export function requesterOf(user: EndUserIdentity): Requester {
@@ -153,7 +153,7 @@ export const ticketRoutes: RouteImpls<
         ? ctx.app.leaveTierZero(tx, ticket, 'the requester replied to the assistant')
         : ticket;
     };
-    const ticket = ctx.tx === undefined ? await ctx.app.db.transaction(run) : await run(ctx.tx);
+    const ticket = await inTransaction(ctx, run);
     return { body: toRequesterView(ticket), status: 201 };
   },
 
@@ -193,7 +193,7 @@ export const ticketRoutes: RouteImpls<
         ? ctx.app.leaveTierZero(tx, tried, "the assistant's answer did not help")
         : tried;
     };
-    const ticket = ctx.tx === undefined ? await ctx.app.db.transaction(run) : await run(ctx.tx);
+    const ticket = await inTransaction(ctx, run);
     return { body: toRequesterView(ticket), status: 201 };
   },
 };
