@@ -1,0 +1,23 @@
+// The agent components of @tierdesk/react, for the host's own admin. Explicit named exports only;
+// nothing here touches `window` or `document` at import time.
+
+export type { AgentMacro, AgentMacroUpdates, AgentTierNames, TierLabel } from './agent.types';
+export {
+  AgentTicketView,
+  type AgentTicketViewProps,
+} from './agent-ticket-view/agent-ticket-view';
+export { AgentConsoleExample, type AgentConsoleExampleProps } from './examples/agent-console.example';
+export {
+  METRICS_WINDOWS,
+  MetricsPanel,
+  type MetricsPanelProps,
+  type MetricsWindowDays,
+} from './metrics-panel/metrics-panel';
+export { SlaCountdown, type SlaCountdownProps } from './sla-countdown/sla-countdown';
+export {
+  describeClock,
+  pickUrgentClock,
+  type SlaDisplay,
+  type SlaDisplayState,
+} from './sla-countdown/sla-countdown.logic';
+export { TicketQueue, type TicketQueueProps } from './ticket-queue/ticket-queue';
