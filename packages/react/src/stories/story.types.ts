@@ -1,0 +1,48 @@
+import type { ErrorCode, ErrorIssue, RouteName } from '@tierdesk/core';
+import type * as z from 'zod/mini';
+
+/** What a route's schema parses to (`undefined` where the route has no such part). */
+export type Parsed<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
+
+/**
+ * What the in-memory API of a story does: which data it holds and which routes hang or fail. Set it
+ * per story as `parameters.tierdesk` (see `STORY_SCENARIOS` for the usual ones).
+ */
+export interface StoryScenario {
+  /**
+   * The data: `default` (the fixtures), `empty` (no tickets, no articles, a quiet month of metrics),
+   * `longThread` (the fixtures plus a ticket with a 200-message conversation).
+   */
+  data?: 'default' | 'empty' | 'longThread';
+  /** Routes that never answer (until aborted): loading states. */
+  hang?: 'all' | readonly RouteName[];
+  /** Routes that answer with the API's error body. */
+  fail?: 'all' | readonly RouteName[];
+  /** The error the failing routes answer with. Default `unavailable` (HTTP 503). */
+  error?: { code: ErrorCode; message?: string; issues?: ErrorIssue[] };
+  /** Every call fails as `fetch` does without a network (the client's `network` error). */
+  offline?: boolean;
+  /** Delay before each answer, in ms (e.g. to watch a loading state go by). Default 0. */
+  latencyMs?: number;
+}
+
+/** The Storybook parameters the Tierdesk decorator reads (`parameters.tierdesk`). */
+export interface TierdeskStoryParameters {
+  tierdesk?: StoryScenario;
+}
+
+/** The scenarios stories use most. */
+export const STORY_SCENARIOS = {
+  /** The fixtures, every route answering at once. */
+  default: {},
+  /** No route ever answers. */
+  loading: { hang: 'all' },
+  /** Nothing there yet: no tickets, no articles. */
+  empty: { data: 'empty' },
+  /** Every route answers 503 `unavailable` with the API's error body. */
+  error: { fail: 'all' },
+  /** The fixtures plus a 200-message conversation (ticket `tkt-calendar`). */
+  longThread: { data: 'longThread' },
+  /** The network is gone: every call fails like `fetch` does offline. */
+  offline: { offline: true },
+} as const satisfies Record<string, StoryScenario>;
