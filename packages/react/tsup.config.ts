@@ -4,7 +4,10 @@ import { baseTsupConfig } from '../../tsup.config.base';
 
 export default defineConfig({
   ...baseTsupConfig,
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/widget.ts'],
+  // Split, so that the widget's lazy panel stays a file of its own (a bundler can only lazy-load what
+  // arrives as a separate module) and the two entries share one copy of each context and class.
+  splitting: true,
   platform: 'neutral',
   // Peers and the core are the host's copies: bundling them would duplicate React (broken hooks),
   // the QueryClient (split caches) and the error classes (failing `instanceof`).

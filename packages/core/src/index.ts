@@ -1,6 +1,7 @@
 // @tierdesk/core — the browser entry: schemas, the API contract, the typed client, business-time
 // math, the SLA engine, escalation rules and metrics. Pure TypeScript over zod/mini and ky; the
-// XState machines live in `@tierdesk/core/machines` so that this entry stays within its 35 KB budget.
+// XState machines live in `@tierdesk/core/machines` so that this entry stays within its 35 KB budget;
+// the schema-free lean client in `@tierdesk/core/lean`, the widget machine alone in `@tierdesk/core/widget`.
 // Explicit named exports only.
 
 export type { Agent } from './agents/agent.schema';
@@ -84,6 +85,7 @@ export {
   type RouteInput,
   type RouteOutput,
   type RouteScope,
+  type RouteTableEntry,
 } from './contract/route';
 export { type RouteName, type Routes, routes } from './contract/routes';
 export {

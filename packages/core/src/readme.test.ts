@@ -74,6 +74,8 @@ function typeCheck(samples: readonly Sample[]): string[] {
     paths: {
       '@tierdesk/core': [join(coreDir, 'src/index.ts')],
       '@tierdesk/core/machines': [join(coreDir, 'src/machines.ts')],
+      '@tierdesk/core/lean': [join(coreDir, 'src/lean.ts')],
+      '@tierdesk/core/widget': [join(coreDir, 'src/widget.ts')],
     },
   };
   const host = ts.createCompilerHost(options);

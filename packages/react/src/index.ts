@@ -137,6 +137,7 @@ export { TierdeskThemeProvider, type TierdeskThemeProviderProps } from './theme/
 export { TOKEN_NAMES, tokensToStyle } from './theme/tokens';
 export { useThemeRootProps } from './theme/use-theme-root-props';
 export { useTierdeskTheme } from './theme/use-tierdesk-theme';
-export { SupportWidget, type SupportWidgetProps } from './widget/support-widget';
+// <SupportWidget/> is exported from `@tierdesk/react/widget` only: imported from here, a bundler would put
+// the panel's code in the page's initial chunk with everything else this entry exports.
 export { type UseWidgetOptions, useWidget } from './widget/use-widget';
 export { type WidgetDraftStorage, widgetDraftsKey } from './widget/widget.drafts';

@@ -1,3 +1,4 @@
+import type { StreamEvent } from '../contract/inputs.schema';
 import type { RouteDef, RouteInput, RouteOutput } from '../contract/route';
 import type { RouteName, Routes } from '../contract/routes';
 
@@ -152,4 +153,10 @@ export interface TierdeskClient extends RouteMethods {
   ): Promise<RouteOutput<Routes[K]>>;
   /** The absolute URL of an event-stream route, for `new EventSource(url)`. */
   streamUrl(name: StreamRouteName): string;
+  /**
+   * Checks one parsed event-stream message (`JSON.parse(message.data)`) and returns it as a
+   * {@link StreamEvent}; throws a {@link TierdeskError} with code `invalid_response` when it is not one.
+   * {@link createClient} checks against the contract's schema, `createLeanClient` the shape only.
+   */
+  parseStreamEvent(data: unknown): StreamEvent;
 }

@@ -15,6 +15,7 @@ export type {
   TierdeskFetch,
 } from './client.types';
 export { createClient } from './create-client';
+export { createLeanClient } from './create-lean-client';
 export {
   type InputLocation,
   isTierdeskError,

@@ -43,6 +43,38 @@ export interface RouteDef<
   stream: St;
 }
 
+/**
+ * A route without its schemas (see `routeTable`): what a client needs to call it when validation is
+ * left to the server. Flags are present only when set.
+ */
+export interface RouteTableEntry {
+  method: HttpMethod;
+  path: string;
+  /** The route takes a query string. */
+  query?: true;
+  /** The route takes a JSON body. */
+  body?: true;
+  /** The route answers with a JSON body. */
+  response?: true;
+  /** The route accepts `If-Match`. */
+  versioned?: true;
+  /** The route answers with a `text/event-stream`. */
+  stream?: true;
+}
+
+/** The schema-free projection of a route definition (what `routeTable` holds for it). */
+export function toRouteTableEntry(route: RouteDef): RouteTableEntry {
+  return {
+    method: route.method,
+    path: route.path,
+    ...(route.query === undefined ? {} : { query: true }),
+    ...(route.body === undefined ? {} : { body: true }),
+    ...(route.response === undefined ? {} : { response: true }),
+    ...(route.versioned === true ? { versioned: true } : {}),
+    ...(route.stream === true ? { stream: true } : {}),
+  };
+}
+
 /** Builds a route definition with its literal types kept. */
 export function defineRoute<
   const M extends HttpMethod,

@@ -1,42 +1,13 @@
 import * as z from 'zod/mini';
+import { isSafeMarkdownHref, isSafeMarkdownImageSrc, MARKDOWN_LIMITS } from './markdown.rules';
+
+// The limits and URL rules live in markdown.rules.ts, free of zod, so renderers import them alone.
+export { isSafeMarkdownHref, isSafeMarkdownImageSrc, MARKDOWN_LIMITS } from './markdown.rules';
 
 // Markdown as data: the server parses markdown into this closed, safe node tree and the React kit
 // renders it as elements, so no markdown parser or HTML sanitiser ever ships to the browser. Every
 // field is plain text or a URL that has already passed the scheme allow-list below; there is no node
 // that carries HTML. The schema re-checks all of it so a client can validate what a server sends.
-
-/** The bounds every markdown tree respects; the parser degrades anything beyond them to text. */
-export const MARKDOWN_LIMITS = {
-  /** Longest markdown source the parser interprets (the article body limit); the rest stays text. */
-  maxInputLength: 200_000,
-  /** Deepest nesting: a top-level block is at depth 1, its children at depth 2, and so on. */
-  maxDepth: 32,
-  /** Most nodes in one document (or under one node). */
-  maxNodes: 20_000,
-  /** Longest string in any `value`, `alt` or `title`. */
-  maxTextLength: 200_000,
-  /** Longest `href` or `src`. */
-  maxUrlLength: 8_192,
-} as const;
-
-// Normalised URLs are printable ASCII (the WHATWG URL serialiser percent-encodes the rest), which also
-// rules out every whitespace / control-character obfuscation of a scheme.
-const SAFE_HREF = /^(?:(?:https?:\/\/|mailto:)[!-~]+|tierdesk:article\/[\w-]{1,64})$/;
-const SAFE_SRC = /^https:\/\/[!-~]+$/;
-
-/**
- * Whether `href` may be a markdown link target: `http(s)://…`, `mailto:…` or an article link
- * `tierdesk:article/<id>`, normalised (lower-case scheme, printable ASCII only). Relative URLs are not
- * allowed: a widget embedded in a host page would resolve them against the host's origin.
- */
-export function isSafeMarkdownHref(href: unknown): href is string {
-  return typeof href === 'string' && href.length <= MARKDOWN_LIMITS.maxUrlLength && SAFE_HREF.test(href);
-}
-
-/** Whether `src` may be an image source: `https://…` only (no mixed content, no `data:`). */
-export function isSafeMarkdownImageSrc(src: unknown): src is string {
-  return typeof src === 'string' && src.length <= MARKDOWN_LIMITS.maxUrlLength && SAFE_SRC.test(src);
-}
 
 /** Plain text (rendered escaped, never interpreted; raw HTML in the source ends up here). */
 export interface MarkdownText {

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import type { QueryClient } from '@tanstack/react-query';
 import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
-import type { TierdeskClient } from '@tierdesk/core';
+import { createClient, TierdeskApiError, type TierdeskClient } from '@tierdesk/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestServer } from '../../../node/tests/support/server';
 import { tierdeskKeys } from '../query-keys';
@@ -174,8 +174,10 @@ describe('agent hooks over a real server', () => {
     expect(failure).toMatchObject({ code: 'precondition_failed', staleVersion: replied.version });
   });
 
-  it('rejects invalid input before sending, as a typed validation error', async () => {
+  it('bad input is a typed validation error with its issue path: from the server with the default client, before sending with createClient', async () => {
     const ticket = await newTicket('Escalation without reason');
+    const lee = await server.agentClient('agent-l1');
+    const before = await lee.getTicket({ params: { ticketId: ticket.id } });
     const { result } = renderHook(() => useEscalate(), { wrapper: await agentWrapper('agent-l1') });
     let failure: unknown;
     await act(async () => {
@@ -184,7 +186,27 @@ describe('agent hooks over a real server', () => {
         (error: unknown) => error,
       );
     });
+    // The provider's own (lean) client leaves validation to the server: a 400 with the issue path.
+    expect(failure).toBeInstanceOf(TierdeskApiError);
+    expect(failure).toMatchObject({ code: 'validation_failed', status: 400 });
+    expect((failure as TierdeskApiError).issues?.map((issue) => issue.path.join('.'))).toContain('reason');
+
+    // A validating client given to the provider refuses it before anything is sent.
+    const key = await server.apiKeyFor('agent-l1');
+    const validating = createClient({ baseUrl: server.baseUrl, getToken: () => key });
+    const checked = renderHook(() => useEscalate(), {
+      wrapper: providerWrapper({ client: validating, identity: 'agent-l1', queryClient }),
+    });
+    await act(async () => {
+      failure = await checked.result.current.mutateAsync({ ticketId: ticket.id, reason: ' ' }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+    });
     expect(failure).toMatchObject({ code: 'validation_failed', location: 'body' });
+    const after = await lee.getTicket({ params: { ticketId: ticket.id } });
+    expect(after.ticket.tier).toBe(before.ticket.tier);
+    expect(after.ticket.version).toBe(before.ticket.version);
   });
 
   it('manages a policy list: created and deleted policies show in the cached list', async () => {

@@ -1,4 +1,4 @@
-import { isTierdeskError, type TierdeskApiError, TierdeskError } from '@tierdesk/core';
+import { isTierdeskError, type TierdeskApiError, TierdeskError } from '@tierdesk/core/lean';
 
 /**
  * A versioned change (sent with `If-Match`) was refused because the ticket changed since the version

@@ -1,5 +1,10 @@
+import { createClient } from '@tierdesk/core';
 import { describe, expect, it } from 'vitest';
+
 import { createSseParser, openTicketStream, type SseMessage, type TicketStreamStatus } from './ticket-stream';
+
+// The validating client's parser: these tests check the connection, not the lean client's checks.
+const { parseStreamEvent: parseEvent } = createClient({ baseUrl: 'http://example.test' });
 
 function parseAll(chunks: string[]) {
   const messages: SseMessage[] = [];
@@ -63,6 +68,7 @@ describe('openTicketStream (without a server)', () => {
     const answers = [503, 403];
     const connection = openTicketStream({
       url: 'http://example.test/v1/stream',
+      parseEvent,
       fetch: async () => {
         const status = answers[calls++] ?? 403;
         return new Response(
@@ -92,6 +98,7 @@ describe('openTicketStream (without a server)', () => {
     const events: string[] = [];
     const connection = openTicketStream({
       url: 'http://example.test/v1/stream',
+      parseEvent,
       getToken: () => 'tok',
       fetch: async (_url, init) => {
         const headers = new Headers(init.headers);

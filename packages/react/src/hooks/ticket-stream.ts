@@ -1,4 +1,4 @@
-import { type StreamEvent, StreamEventSchema, TierdeskApiError, TierdeskError } from '@tierdesk/core';
+import { type StreamEvent, TierdeskApiError, TierdeskError } from '@tierdesk/core/lean';
 
 // The realtime connection behind `useTicketStream`, framework-agnostic: Server-Sent Events read over
 // `fetch` (so the credential travels in the Authorization header, never in a URL that proxies log),
@@ -121,6 +121,12 @@ export type StreamFetch = (input: string, init: RequestInit) => Promise<Response
 export interface TicketStreamOptions {
   /** The stream's absolute URL (`client.streamUrl('userStream')`). */
   url: string;
+  /**
+   * Checks one parsed message and returns it as an event, throwing a `TierdeskError` when it is not
+   * one: the client's `parseStreamEvent` (schema-checked with `createClient`, shape-checked with
+   * `createLeanClient`), so this file bundles no schemas of its own.
+   */
+  parseEvent: (data: unknown) => StreamEvent;
   /** The credential, sent as `Authorization: Bearer`; called before every attempt (tokens expire). */
   getToken?: (() => string | null | undefined | Promise<string | null | undefined>) | undefined;
   /** Resume after this position (a previous connection's last event id). */
@@ -272,9 +278,9 @@ export function openTicketStream(options: TicketStreamOptions): TicketStreamConn
   let attemptResumed = false;
 
   function handle(message: SseMessage): void {
-    let parsed: ReturnType<typeof StreamEventSchema.safeParse>;
+    let data: unknown;
     try {
-      parsed = StreamEventSchema.safeParse(JSON.parse(message.data));
+      data = JSON.parse(message.data);
     } catch (error) {
       pendingError = new TierdeskError('invalid_response', 'An event-stream message is not JSON', {
         route: 'stream',
@@ -282,15 +288,20 @@ export function openTicketStream(options: TicketStreamOptions): TicketStreamConn
       });
       return;
     }
-    if (!parsed.success) {
-      pendingError = new TierdeskError(
-        'invalid_response',
-        `An event-stream message does not match the contract (${message.event})`,
-        { route: 'stream' },
-      );
+    let event: StreamEvent;
+    try {
+      event = options.parseEvent(data);
+    } catch (error) {
+      pendingError =
+        error instanceof TierdeskError
+          ? error
+          : new TierdeskError(
+              'invalid_response',
+              `An event-stream message does not match the contract (${message.event})`,
+              { route: 'stream', cause: error },
+            );
       return;
     }
-    const event = parsed.data;
     if (event.type === 'stream.ready') {
       everOpen = true;
       attempt = 0;

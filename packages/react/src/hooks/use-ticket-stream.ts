@@ -1,4 +1,5 @@
-import type { StreamEvent, TierdeskError } from '@tierdesk/core';
+import type { QueryClient } from '@tanstack/react-query';
+import type { StreamEvent, TierdeskClient, TierdeskError } from '@tierdesk/core';
 import { useEffect, useRef, useState } from 'react';
 import { useTierdeskContext } from '../provider/use-tierdesk-context';
 import { applyStreamEvent, invalidateStreamedQueries, type TicketStreamScope } from './stream-cache';
@@ -52,7 +53,24 @@ export interface TicketStreamState {
  * ```
  */
 export function useTicketStream(options: UseTicketStreamOptions): TicketStreamState {
-  const { client, identity, queryClient, getToken: providerGetToken } = useTierdeskContext();
+  return useTicketStreamOn(useTierdeskContext(), options);
+}
+
+/** What a stream connects through: the provider's context, or a drop-in widget's own (no cache). */
+export interface StreamConnection {
+  readonly client: TierdeskClient;
+  readonly identity: string;
+  /** The cache the events are written into; `null` when there is none (events only reach `onEvent`). */
+  readonly queryClient: QueryClient | null;
+  readonly getToken?: (() => string | null | undefined | Promise<string | null | undefined>) | undefined;
+}
+
+/** {@link useTicketStream} over a given connection instead of the provider's. */
+export function useTicketStreamOn(
+  connection: StreamConnection,
+  options: UseTicketStreamOptions,
+): TicketStreamState {
+  const { client, identity, queryClient, getToken: providerGetToken } = connection;
   const { scope, enabled = true } = options;
   const optionsRef = useRef(options);
   optionsRef.current = options;
@@ -80,6 +98,7 @@ export function useTicketStream(options: UseTicketStreamOptions): TicketStreamSt
 
     const connection = openTicketStream({
       url: client.streamUrl(scope === 'user' ? 'userStream' : 'agentStream'),
+      parseEvent: client.parseStreamEvent,
       getToken: () => (optionsRef.current.getToken ?? providerGetToken)?.(),
       lastEventId: resume.lastEventId,
       fetch: optionsRef.current.fetch,
@@ -90,8 +109,10 @@ export function useTicketStream(options: UseTicketStreamOptions): TicketStreamSt
         if (!active) return;
         // A fresh connection (no position to resume from) missed whatever happened before it
         // listened: what the cache holds from before may be stale. A resumed one missed nothing.
-        if (event.type === 'stream.ready' && !resumed) invalidateStreamedQueries(queryClient, identity);
-        applyStreamEvent(queryClient, identity, scope, event);
+        if (queryClient !== null) {
+          if (event.type === 'stream.ready' && !resumed) invalidateStreamedQueries(queryClient, identity);
+          applyStreamEvent(queryClient, identity, scope, event);
+        }
         optionsRef.current.onEvent?.(event);
       },
       onLastEventId(id) {

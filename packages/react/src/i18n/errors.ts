@@ -1,4 +1,4 @@
-import { TierdeskError } from '@tierdesk/core';
+import { TierdeskError } from '@tierdesk/core/lean';
 
 /** Codes of {@link TierdeskI18nError}. */
 export type TierdeskI18nErrorCode = 'invalid_locale' | 'invalid_time_zone';

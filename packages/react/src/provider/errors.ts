@@ -1,4 +1,4 @@
-import { TierdeskError } from '@tierdesk/core';
+import { TierdeskError } from '@tierdesk/core/lean';
 
 /** Codes of {@link TierdeskProviderError}. */
 export type TierdeskProviderErrorCode = 'provider_missing' | 'invalid_usage';

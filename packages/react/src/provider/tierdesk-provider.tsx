@@ -1,5 +1,5 @@
 import { QueryClient } from '@tanstack/react-query';
-import { type ClientOptions, createClient, type TierdeskClient } from '@tierdesk/core';
+import { type ClientOptions, createLeanClient, type TierdeskClient } from '@tierdesk/core/lean';
 import { type ReactNode, useEffect, useMemo, useRef } from 'react';
 import { TierdeskProviderError } from './errors';
 import { TierdeskContext, type TierdeskContextValue } from './tierdesk-context';
@@ -23,7 +23,10 @@ export interface TierdeskProviderBaseProps {
   queryClient?: QueryClient;
 }
 
-/** The provider given a ready client (`createClient` from `@tierdesk/core`). */
+/**
+ * The provider given a ready client: `createClient` from `@tierdesk/core` (validates inputs and
+ * answers in the browser too) or `createLeanClient` (the same API, validation left to the server).
+ */
 export interface TierdeskProviderClientProps extends TierdeskProviderBaseProps {
   /** The typed API client the hooks call. */
   client: TierdeskClient;
@@ -32,7 +35,11 @@ export interface TierdeskProviderClientProps extends TierdeskProviderBaseProps {
   clientOptions?: never;
 }
 
-/** The provider given where the API is and how to authenticate; it makes the client itself. */
+/**
+ * The provider given where the API is and how to authenticate; it makes the client itself with
+ * `createLeanClient` (validation left to the server, no schemas bundled). Pass `client` instead to
+ * validate in the browser as well.
+ */
 export interface TierdeskProviderUrlProps extends TierdeskProviderBaseProps {
   client?: never;
   /** Where the API is mounted, without `/v1` (e.g. `https://help.example.com` or `/support`). */
@@ -90,7 +97,9 @@ export function TierdeskProvider(props: TierdeskProviderProps): ReactNode {
   const client = useMemo(
     () =>
       givenClient ??
-      createClient({
+      // The lean client: the server validates every input and answers with typed errors, so the
+      // browser need not download every schema of the contract (~20 KB min+gzip) to use the widget.
+      createLeanClient({
         ...clientOptionsRef.current,
         baseUrl: baseUrl as string,
         getToken: () => getTokenRef.current?.(),

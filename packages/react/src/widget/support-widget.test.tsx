@@ -2,6 +2,7 @@
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { TierdeskClient } from '@tierdesk/core';
+import { Component, type ReactNode } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../../../node/tests/support/server';
 import { openServer, testQueryClient } from '../hooks/hooks.test-support';
@@ -156,4 +157,60 @@ describe('<SupportWidget/> over a real server', () => {
     );
     expect(bodies).toEqual(['The VPN drops every hour.', 'Also on **wifi**']);
   }, 20_000);
+
+  it('stands alone without a provider: its own client, an agent reply arrives live', async () => {
+    const user = userEvent.setup();
+    render(
+      <SupportWidget
+        baseUrl={server.baseUrl}
+        getToken={() => server.tokenFor('u-alone')}
+        identity="u-alone"
+        debounceMs={10}
+      />,
+    );
+    const { dialog } = await openWithKeyboard(user);
+    await user.click(await within(dialog).findByRole('button', { name: 'Contact support' }));
+    await user.type(await within(dialog).findByRole('textbox', { name: 'Subject' }), 'Alone');
+    await user.type(within(dialog).getByRole('textbox', { name: 'How can we help?' }), 'No provider here.');
+    await user.click(within(dialog).getByRole('button', { name: 'Send request' }));
+    await within(dialog).findByRole('textbox', { name: 'Your message' }, { timeout: 5_000 });
+    const { items } = await server.userClient('u-alone').listMyTickets({ query: {} });
+    const ticketId = (items[0] as { id: string }).id;
+    await lee.replyAsAgent({ params: { ticketId }, body: { body: 'Hello from **Lee**' } });
+    await waitFor(() => expect(dialog.querySelector('.td-widget-thread strong')?.textContent).toBe('Lee'), {
+      timeout: 5_000,
+    });
+  }, 20_000);
+
+  it('without baseUrl and without a provider fails loudly with a typed error', async () => {
+    const user = userEvent.setup();
+    const errors: unknown[] = [];
+    const onError = (event: ErrorEvent) => {
+      errors.push(event.error);
+      event.preventDefault();
+    };
+    window.addEventListener('error', onError);
+    try {
+      render(
+        <ErrorBoundary>
+          <SupportWidget />
+        </ErrorBoundary>,
+      );
+      await user.click(screen.getByRole('button', { name: 'Open help' }));
+      expect(await screen.findByText(/provider_missing/)).toBeTruthy();
+    } finally {
+      window.removeEventListener('error', onError);
+    }
+  });
 });
+
+class ErrorBoundary extends Component<{ children: ReactNode }, { error: unknown }> {
+  override state = { error: undefined as unknown };
+  static getDerivedStateFromError(error: unknown) {
+    return { error };
+  }
+  override render() {
+    const { error } = this.state;
+    return error === undefined ? this.props.children : <p>{(error as { code?: string }).code}</p>;
+  }
+}

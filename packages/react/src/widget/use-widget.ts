@@ -1,4 +1,4 @@
-import { type StreamEvent, TierdeskError } from '@tierdesk/core';
+import { type StreamEvent, TierdeskError } from '@tierdesk/core/lean';
 import {
   type MachineActor as Actor,
   connectWidget,
@@ -10,13 +10,16 @@ import {
   type WidgetPanel,
   type WidgetSnapshot,
   widgetMachine,
-} from '@tierdesk/core/machines';
+} from '@tierdesk/core/widget';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 
-import { type UseTicketStreamOptions, useTicketStream } from '../hooks/use-ticket-stream';
-import type { TierdeskContextValue } from '../provider/tierdesk-context';
-import { useTierdeskContext } from '../provider/use-tierdesk-context';
+import { type UseTicketStreamOptions, useTicketStreamOn } from '../hooks/use-ticket-stream';
 import { createDeflectionRecorder, createWidgetActors } from './widget.actors';
+import {
+  useWidgetConnection,
+  type WidgetConnection,
+  type WidgetConnectionOptions,
+} from './widget.connection';
 import {
   clearWidgetDrafts,
   defaultDraftStorage,
@@ -26,7 +29,7 @@ import {
 } from './widget.drafts';
 
 /** Options of {@link useWidget}. Read when the widget starts (and again when the identity changes). */
-export interface UseWidgetOptions {
+export interface UseWidgetOptions extends WidgetConnectionOptions {
   /** BCP 47 language of search and articles. Default `en`. */
   locale?: string;
   /** Debounce of search-as-you-type and deflection suggestions, in ms. Default 250. */
@@ -41,7 +44,7 @@ export interface UseWidgetOptions {
   /** Options of the live stream (backoff, heartbeat, `fetch`). */
   stream?: Omit<UseTicketStreamOptions, 'scope' | 'enabled' | 'onEvent'>;
   /**
-   * Where unsent drafts and the offline outbox survive a reload, keyed by the provider's identity
+   * Where unsent drafts and the offline outbox survive a reload, keyed by the identity
    * and wiped by `reset()`. Default `localStorage`; `null` keeps them in memory only.
    */
   storage?: WidgetDraftStorage | null;
@@ -134,13 +137,13 @@ function streamEventToWidget(event: StreamEvent): WidgetEvent | undefined {
 }
 
 /**
- * The in-app help widget, headless: the core widget machine run with the provider's client, returned
+ * The in-app help widget, headless: the core widget machine run with the provider's client (or its own, given `baseUrl`), returned
  * as its view API (`connectWidget`) — what the screen shows and the intents to send (`search`,
  * `openArticle`, `newTicket`, `submitTicket`, `sendMessage`, `rate`…). Render it however you like;
  * `<SupportWidget/>` is one rendering.
  *
  * Unsent work survives: the ticket form, composer text and messages sent while offline are kept in
- * `localStorage` under the provider's identity and sent once back online, each with its own
+ * `localStorage` under the identity and sent once back online, each with its own
  * Idempotency-Key so a resend never stores a message twice. `reset()` (logout) wipes them. While the
  * widget is open, agent replies and status changes arrive live over the event stream.
  *
@@ -148,9 +151,9 @@ function streamEventToWidget(event: StreamEvent): WidgetEvent | undefined {
  * in memory); call `reset()` before signing out to also forget that user's stored drafts.
  */
 export function useWidget(options: UseWidgetOptions = {}): WidgetApi {
-  const tierdesk = useTierdeskContext();
+  const tierdesk = useWidgetConnection(options);
   const { identity } = tierdesk;
-  const tierdeskRef = useRef<TierdeskContextValue>(tierdesk);
+  const tierdeskRef = useRef<WidgetConnection>(tierdesk);
   tierdeskRef.current = tierdesk;
   const optionsRef = useRef(options);
   optionsRef.current = options;
@@ -263,7 +266,7 @@ export function useWidget(options: UseWidgetOptions = {}): WidgetApi {
 
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
 
-  useTicketStream({
+  useTicketStreamOn(tierdesk, {
     ...options.stream,
     scope: 'user',
     enabled: options.live !== false && snapshot.matches('open'),

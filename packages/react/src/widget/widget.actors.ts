@@ -1,10 +1,12 @@
-import { type DeflectionEvent, TierdeskError, type TimelineEvent } from '@tierdesk/core';
-import { fromPromise, type WidgetActors } from '@tierdesk/core/machines';
+import type { DeflectionEvent, TimelineEvent } from '@tierdesk/core';
+import { TierdeskError } from '@tierdesk/core/lean';
+import { fromPromise, type WidgetActors } from '@tierdesk/core/widget';
 
 import type { RouteData } from '../hooks/hooks.types';
 import { prependMyTicket, writeTicket } from '../hooks/ticket-cache';
-import type { TierdeskContextValue } from '../provider/tierdesk-context';
+
 import { tierdeskKeys } from '../query-keys';
+import type { WidgetConnection } from './widget.connection';
 
 // The widget machine's I/O, implemented with the provider's client: each actor is one or two API
 // calls, and writes what it learned into the same TanStack cache the hooks read, so a host rendering
@@ -40,7 +42,7 @@ export function findStoredMessage(
  * Sends carry the machine's keys as `Idempotency-Key`: a ticket or message resent after a lost
  * answer or a reconnect is stored once.
  */
-export function createWidgetActors(tierdesk: () => TierdeskContextValue): WidgetActors {
+export function createWidgetActors(tierdesk: () => WidgetConnection): WidgetActors {
   return {
     searchArticles: fromPromise(async ({ input, signal }) => {
       const { items } = await tierdesk().client.searchArticles(
@@ -53,7 +55,7 @@ export function createWidgetActors(tierdesk: () => TierdeskContextValue): Widget
       const { client, queryClient, identity } = tierdesk();
       const article = await client.getArticle({ params: { articleId: input.articleId } }, { signal });
       // Cached for `useArticle`: reading it again there would count a second view.
-      queryClient.setQueryData(tierdeskKeys.articles.article(identity, article.id), article);
+      queryClient?.setQueryData(tierdeskKeys.articles.article(identity, article.id), article);
       return article;
     }),
     sendFeedback: fromPromise(async ({ input, signal }) => {
@@ -71,8 +73,8 @@ export function createWidgetActors(tierdesk: () => TierdeskContextValue): Widget
         { body: input.ticket },
         { signal, idempotencyKey: input.idempotencyKey },
       );
-      prependMyTicket(queryClient, identity, ticket);
-      void queryClient.invalidateQueries({ queryKey: tierdeskKeys.tickets.myLists(identity) });
+      if (queryClient !== null) prependMyTicket(queryClient, identity, ticket);
+      void queryClient?.invalidateQueries({ queryKey: tierdeskKeys.tickets.myLists(identity) });
       return ticket;
     }),
     loadTickets: fromPromise(async ({ signal }) => {
@@ -82,7 +84,7 @@ export function createWidgetActors(tierdesk: () => TierdeskContextValue): Widget
     loadConversation: fromPromise(async ({ input, signal }) => {
       const { client, queryClient, identity } = tierdesk();
       const view = await client.getMyTicket({ params: { ticketId: input.ticketId } }, { signal });
-      queryClient.setQueryData<TicketWithTimeline>(
+      queryClient?.setQueryData<TicketWithTimeline>(
         tierdeskKeys.tickets.myTicket(identity, input.ticketId),
         view,
       );
@@ -94,11 +96,11 @@ export function createWidgetActors(tierdesk: () => TierdeskContextValue): Widget
         { params: { ticketId: input.ticketId }, body: { body: input.body } },
         { signal, idempotencyKey: input.clientMessageId },
       );
-      writeTicket(queryClient, identity, ticket);
+      if (queryClient !== null) writeTicket(queryClient, identity, ticket);
       // The reply answers with the ticket; the machine wants the stored message (its seq orders the
       // thread and deduplicates it against the same event arriving over the stream).
       const view = await client.getMyTicket({ params: { ticketId: input.ticketId } }, { signal });
-      queryClient.setQueryData<TicketWithTimeline>(
+      queryClient?.setQueryData<TicketWithTimeline>(
         tierdeskKeys.tickets.myTicket(identity, input.ticketId),
         (old) => (old === undefined || old.ticket.version <= view.ticket.version ? view : old),
       );
@@ -119,7 +121,7 @@ export function createWidgetActors(tierdesk: () => TierdeskContextValue): Widget
       const body =
         input.comment === undefined ? { score: input.score } : { score: input.score, comment: input.comment };
       const ticket = await client.submitCsat({ params: { ticketId: input.ticketId }, body }, { signal });
-      writeTicket(queryClient, identity, ticket);
+      if (queryClient !== null) writeTicket(queryClient, identity, ticket);
     }),
   };
 }
@@ -151,7 +153,7 @@ const TRANSIENT = new Set(['network', 'timeout', 'unavailable', 'rate_limited', 
  * batches, retries transient failures on the next batch, and reports the rest through `onError`.
  */
 export function createDeflectionRecorder(
-  tierdesk: () => TierdeskContextValue,
+  tierdesk: () => WidgetConnection,
   options: DeflectionRecorderOptions = {},
 ): DeflectionRecorder {
   const batchMs = options.batchMs ?? 1_000;

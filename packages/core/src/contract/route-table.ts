@@ -1,0 +1,90 @@
+import type { RouteTableEntry } from './route';
+import type { RouteName } from './routes';
+
+// GENERATED from `routes` (contract/routes.ts): the contract without its schemas, for clients that
+// leave validation to the server (`createLeanClient`), so importing it bundles no schema library.
+// route-table.test.ts fails when the two drift apart; regenerate with
+// `UPDATE_ROUTE_TABLE=1 npx vitest run packages/core/src/contract/route-table.test.ts`.
+
+/** Method, path and flags of every route of the contract, without its schemas. */
+export const routeTable = {
+  createTicket: { method: 'POST', path: '/v1/tickets', body: true, response: true },
+  listMyTickets: { method: 'GET', path: '/v1/tickets', query: true, response: true },
+  getMyTicket: { method: 'GET', path: '/v1/tickets/:ticketId', response: true },
+  replyAsUser: { method: 'POST', path: '/v1/tickets/:ticketId/messages', body: true, response: true },
+  submitCsat: { method: 'POST', path: '/v1/tickets/:ticketId/csat', body: true, response: true },
+  answerAssistant: {
+    method: 'POST',
+    path: '/v1/tickets/:ticketId/assistant-answer',
+    body: true,
+    response: true,
+  },
+  searchArticles: { method: 'GET', path: '/v1/articles/search', query: true, response: true },
+  getArticle: { method: 'GET', path: '/v1/articles/:articleId', response: true },
+  articleFeedback: { method: 'POST', path: '/v1/articles/:articleId/feedback', body: true, response: true },
+  recordDeflection: { method: 'POST', path: '/v1/deflections', body: true, response: true },
+  userStream: { method: 'GET', path: '/v1/stream', stream: true },
+  queue: { method: 'GET', path: '/v1/agent/tickets', query: true, response: true },
+  createTicketForUser: { method: 'POST', path: '/v1/agent/tickets', body: true, response: true },
+  getTicket: { method: 'GET', path: '/v1/agent/tickets/:ticketId', response: true },
+  updateTicket: {
+    method: 'PATCH',
+    path: '/v1/agent/tickets/:ticketId',
+    body: true,
+    response: true,
+    versioned: true,
+  },
+  replyAsAgent: {
+    method: 'POST',
+    path: '/v1/agent/tickets/:ticketId/messages',
+    body: true,
+    response: true,
+    versioned: true,
+  },
+  addNote: { method: 'POST', path: '/v1/agent/tickets/:ticketId/notes', body: true, response: true },
+  escalate: {
+    method: 'POST',
+    path: '/v1/agent/tickets/:ticketId/escalate',
+    body: true,
+    response: true,
+    versioned: true,
+  },
+  deescalate: {
+    method: 'POST',
+    path: '/v1/agent/tickets/:ticketId/deescalate',
+    body: true,
+    response: true,
+    versioned: true,
+  },
+  mergeTicket: { method: 'POST', path: '/v1/agent/tickets/:ticketId/merge', body: true, response: true },
+  requesterHistory: { method: 'GET', path: '/v1/agent/requesters/:requesterId', response: true },
+  listAgents: { method: 'GET', path: '/v1/agent/agents', response: true },
+  listArticles: { method: 'GET', path: '/v1/agent/articles', query: true, response: true },
+  createArticle: { method: 'POST', path: '/v1/agent/articles', body: true, response: true },
+  updateArticle: { method: 'PATCH', path: '/v1/agent/articles/:articleId', body: true, response: true },
+  deleteArticle: { method: 'DELETE', path: '/v1/agent/articles/:articleId' },
+  listSlaPolicies: { method: 'GET', path: '/v1/agent/sla-policies', response: true },
+  createSlaPolicy: { method: 'POST', path: '/v1/agent/sla-policies', body: true, response: true },
+  replaceSlaPolicy: { method: 'PUT', path: '/v1/agent/sla-policies/:id', body: true, response: true },
+  deleteSlaPolicy: { method: 'DELETE', path: '/v1/agent/sla-policies/:id' },
+  listCalendars: { method: 'GET', path: '/v1/agent/calendars', response: true },
+  createCalendar: { method: 'POST', path: '/v1/agent/calendars', body: true, response: true },
+  replaceCalendar: { method: 'PUT', path: '/v1/agent/calendars/:id', body: true, response: true },
+  deleteCalendar: { method: 'DELETE', path: '/v1/agent/calendars/:id' },
+  listEscalationRules: { method: 'GET', path: '/v1/agent/escalation-rules', response: true },
+  createEscalationRule: { method: 'POST', path: '/v1/agent/escalation-rules', body: true, response: true },
+  replaceEscalationRule: {
+    method: 'PUT',
+    path: '/v1/agent/escalation-rules/:id',
+    body: true,
+    response: true,
+  },
+  deleteEscalationRule: { method: 'DELETE', path: '/v1/agent/escalation-rules/:id' },
+  listRoutingRules: { method: 'GET', path: '/v1/agent/routing-rules', response: true },
+  createRoutingRule: { method: 'POST', path: '/v1/agent/routing-rules', body: true, response: true },
+  replaceRoutingRule: { method: 'PUT', path: '/v1/agent/routing-rules/:id', body: true, response: true },
+  deleteRoutingRule: { method: 'DELETE', path: '/v1/agent/routing-rules/:id' },
+  metrics: { method: 'GET', path: '/v1/agent/metrics', query: true, response: true },
+  agentStream: { method: 'GET', path: '/v1/agent/stream', stream: true },
+  timeline: { method: 'GET', path: '/v1/agent/tickets/:ticketId/events', query: true, response: true },
+} as const satisfies Record<RouteName, RouteTableEntry>;
