@@ -33,6 +33,7 @@ const withTierdesk: Decorator = (Story, context) => {
     <TierdeskStoryRoot
       key={context.id}
       backend={storyBackendOf(context)}
+      identity={(context.parameters as TierdeskStoryParameters).tierdesk?.identity}
       theme={isTheme(globals.theme) ? globals.theme : 'light'}
       locale={isLocale(globals.locale) ? globals.locale : 'en'}
     >

@@ -24,6 +24,11 @@ export interface StoryScenario {
   offline?: boolean;
   /** Delay before each answer, in ms (e.g. to watch a loading state go by). Default 0. */
   latencyMs?: number;
+  /**
+   * The provider's identity (it scopes the cache keys; the in-memory API itself checks no credential).
+   * Default the story user; agent stories pass the agent's, e.g. `STORY_AGENT.id`.
+   */
+  identity?: string;
 }
 
 /** The Storybook parameters the Tierdesk decorator reads (`parameters.tierdesk`). */
