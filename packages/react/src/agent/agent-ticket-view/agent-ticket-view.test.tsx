@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { TestServer } from '../../../../node/tests/support/server';
 import { openServer, testQueryClient } from '../../hooks/hooks.test-support';
 import { TierdeskProvider } from '../../provider/tierdesk-provider';
+import { tierdeskKeys } from '../../query-keys';
 import type { AgentMacro } from '../agent.types';
 import { AgentTicketView, type AgentTicketViewProps } from './agent-ticket-view';
 
@@ -32,13 +33,13 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function renderView(props: AgentTicketViewProps) {
+function renderView(props: AgentTicketViewProps, queryClient = testQueryClient()) {
   return render(
     <TierdeskProvider
       baseUrl={server.baseUrl}
       getToken={() => leeKey}
       identity="agent-l1"
-      queryClient={testQueryClient()}
+      queryClient={queryClient}
     >
       <AgentTicketView currentAgentId="agent-l1" {...props} />
     </TierdeskProvider>,
@@ -266,6 +267,44 @@ describe('<AgentTicketView/> over a real server', () => {
         (e) => e.type === 'message.public' && e.body === 'Late reply',
       ),
     ).toBe(false);
+  });
+
+  it('refuses a stale escalation too, and keeps drafts per ticket', async () => {
+    const ticket = await openTicket('u-stale', 'Stale escalation');
+    const other = await openTicket('u-stale', 'Another one');
+    const queryClient = testQueryClient();
+    const view = renderView({ ticketId: ticket.id }, queryClient);
+    await loaded('Stale escalation');
+    await kim.updateTicket({ params: { ticketId: ticket.id }, body: { tags: ['seen-by-kim'] } });
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Escalate' }));
+    await user.type(screen.getByRole('textbox', { name: 'Reason' }), 'Needs L2 now');
+    await user.click(screen.getByRole('button', { name: 'Escalate to Tier 2' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('This ticket changed'));
+    expect((await serverView(ticket.id)).ticket.tier).toBe(1);
+
+    await user.type(screen.getByRole('textbox', { name: 'Reply to customer' }), 'Draft for the first');
+    // The other ticket is already cached (as after visiting it), so the view switches without a
+    // loading state in between that would drop the composer anyway.
+    queryClient.setQueryData(
+      tierdeskKeys.tickets.ticket('agent-l1', other.id),
+      await lee.getTicket({ params: { ticketId: other.id } }),
+    );
+    view.rerender(
+      <TierdeskProvider
+        baseUrl={server.baseUrl}
+        getToken={() => leeKey}
+        identity="agent-l1"
+        queryClient={queryClient}
+      >
+        <AgentTicketView currentAgentId="agent-l1" ticketId={other.id} />
+      </TierdeskProvider>,
+    );
+    await loaded('Another one');
+    expect((screen.getByRole('textbox', { name: 'Reply to customer' }) as HTMLTextAreaElement).value).toBe(
+      '',
+    );
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('applies a macro: fills the composer and stages status and priority, sent with the reply', async () => {

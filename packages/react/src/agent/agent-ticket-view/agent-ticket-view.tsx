@@ -259,6 +259,8 @@ export function AgentTicketView(props: AgentTicketViewProps): ReactElement {
           </section>
           <TicketThread events={view.data.events} agents={agents.data} tier={tier} />
           <TicketComposer
+            // A draft belongs to its ticket: opening another starts an empty composer.
+            key={ticketId}
             macros={macros}
             busy={reply.isPending || note.isPending}
             disabled={ticket.status === 'closed'}
