@@ -6,6 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { TestServer } from '../../../../node/tests/support/server';
 import { openServer, testQueryClient } from '../../hooks/hooks.test-support';
 import type { QueueFilters } from '../../hooks/hooks.types';
+import { ar } from '../../i18n/messages/ar';
+import { TierdeskI18nProvider } from '../../i18n/tierdesk-i18n-provider';
 import { TierdeskProvider } from '../../provider/tierdesk-provider';
 import { TicketQueue, type TicketQueueProps } from './ticket-queue';
 
@@ -192,6 +194,27 @@ describe('<TicketQueue/> over a real server', () => {
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('The queue could not be loaded.');
     expect(within(alert).getByRole('button', { name: 'Try again' })).toBeTruthy();
+  });
+
+  it('speaks the translator’s language and direction (Arabic, right to left)', async () => {
+    await open('u-arabic', 'arabicmarker printer');
+    render(
+      <TierdeskProvider
+        baseUrl={server.baseUrl}
+        getToken={() => leeKey}
+        identity="agent-l1"
+        queryClient={testQueryClient()}
+      >
+        <TierdeskI18nProvider locale="ar" messages={ar}>
+          <TicketQueue onSelect={() => {}} defaultFilters={{ q: 'arabicmarker' }} searchDebounceMs={0} />
+        </TierdeskI18nProvider>
+      </TierdeskProvider>,
+    );
+    const table = await screen.findByRole('table', { name: 'قائمة الانتظار' }, { timeout: 5_000 });
+    expect(table.closest('section')?.getAttribute('dir')).toBe('rtl');
+    expect(within(table).getByRole('columnheader', { name: 'الموضوع' })).toBeTruthy();
+    expect(within(table).getByRole('cell', { name: 'جديدة' })).toBeTruthy();
+    expect(screen.getByRole('combobox', { name: 'الحالة' })).toBeTruthy();
   });
 
   it('updates live from the agent stream: a new ticket appears without a reload', async () => {
