@@ -4,3 +4,9 @@
 
 export { SupportWidget, type SupportWidgetProps } from './widget/support-widget';
 export type { WidgetConnectionOptions } from './widget/widget.connection';
+export {
+  createSupportWidgetController,
+  type SupportWidgetController,
+  type WidgetMessagePrefill,
+} from './widget/widget.controller';
+export type { WidgetDiagnosticsOptions } from './widget/widget.diagnostics';

@@ -94,13 +94,6 @@ export const SearchWithoutResults: Story = {
 
 /** An article opened from the results: the server's markdown tree rendered, with the vote. */
 export const Article: Story = {
-  parameters: {
-    // Known bug (panel.tsx): article headings get a fixed offset of 3 under the h3 title, so an
-    // article whose top heading is `##` (most are: the title is separate) jumps from h3 to h5.
-    // The panel should map the article's highest heading to h4. Remove both lines once it does.
-    a11y: { test: 'todo' },
-    a11yKnownViolations: ['heading-order'],
-  },
   play: async ({ canvasElement }) => {
     const dialog = await open(canvasElement);
     await userEvent.type(dialog.getByRole('searchbox'), 'vpn drops');

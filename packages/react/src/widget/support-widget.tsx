@@ -1,11 +1,14 @@
 import type { ReactElement } from 'react';
 import { Launcher } from './launcher';
 import type { UseWidgetOptions } from './use-widget';
+import type { SupportWidgetController } from './widget.controller';
 
 /** Props of {@link SupportWidget}: the options of `useWidget` plus a class for the root. */
 export interface SupportWidgetProps extends UseWidgetOptions {
   /** Extra class on the widget's root (which always has `td-root td-widget`). */
   className?: string;
+  /** The host's control API (open, close, openTicket, startMessage, identify, reset, reportError). */
+  controller?: SupportWidgetController;
 }
 
 /** Props the launcher passes to the lazily loaded panel. */
@@ -16,6 +19,8 @@ export interface WidgetPanelProps extends SupportWidgetProps {
   open: boolean;
   /** Close the panel and return focus to the launcher. */
   onClose: () => void;
+  /** The launcher's controller (the host's, or its own). */
+  controller: SupportWidgetController;
 }
 
 /**

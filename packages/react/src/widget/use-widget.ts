@@ -20,6 +20,7 @@ import {
   type WidgetConnection,
   type WidgetConnectionOptions,
 } from './widget.connection';
+import { collectDiagnostics, type WidgetDiagnosticsOptions } from './widget.diagnostics';
 import {
   clearWidgetDrafts,
   defaultDraftStorage,
@@ -60,6 +61,11 @@ export interface UseWidgetOptions extends WidgetConnectionOptions {
    * to `retry()`.
    */
   resend?: { initialDelayMs?: number; maxDelayMs?: number } | false;
+  /**
+   * Opt-in diagnostics attached to each new ticket and shown to agents (app version, page, browser,
+   * the host's recent errors). Off unless given.
+   */
+  diagnostics?: WidgetDiagnosticsOptions;
   /** A fresh widget session id per start (default `crypto.randomUUID()`); 1–64 characters, never reused. */
   createSessionId?: () => string;
 }
@@ -176,7 +182,10 @@ export function useWidget(options: UseWidgetOptions = {}): WidgetApi {
     const storage = current.storage === undefined ? defaultDraftStorage() : current.storage;
     const recorder = createDeflectionRecorder(getTierdesk, { onError: (error) => report(error) });
     const machine = widgetMachine.provide({
-      actors: createWidgetActors(getTierdesk),
+      actors: createWidgetActors(getTierdesk, () => {
+        const opted = optionsRef.current.diagnostics;
+        return opted === undefined ? undefined : collectDiagnostics(opted);
+      }),
       actions: {
         recordDeflection: (_, step) => recorder.record(step),
         announce: (_, announcement) => optionsRef.current.onAnnounce?.(announcement),

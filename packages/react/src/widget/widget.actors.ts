@@ -7,6 +7,7 @@ import { prependMyTicket, writeTicket } from '../hooks/ticket-cache';
 
 import { tierdeskKeys } from '../query-keys';
 import type { WidgetConnection } from './widget.connection';
+import type { WidgetDiagnostics } from './widget.diagnostics';
 
 // The widget machine's I/O, implemented with the provider's client: each actor is one or two API
 // calls, and writes what it learned into the same TanStack cache the hooks read, so a host rendering
@@ -42,7 +43,10 @@ export function findStoredMessage(
  * Sends carry the machine's keys as `Idempotency-Key`: a ticket or message resent after a lost
  * answer or a reconnect is stored once.
  */
-export function createWidgetActors(tierdesk: () => WidgetConnection): WidgetActors {
+export function createWidgetActors(
+  tierdesk: () => WidgetConnection,
+  diagnostics: () => WidgetDiagnostics | undefined = () => undefined,
+): WidgetActors {
   return {
     searchArticles: fromPromise(async ({ input, signal }) => {
       const { items } = await tierdesk().client.searchArticles(
@@ -69,10 +73,12 @@ export function createWidgetActors(tierdesk: () => WidgetConnection): WidgetActo
     }),
     submitTicket: fromPromise(async ({ input, signal }) => {
       const { client, queryClient, identity } = tierdesk();
-      const ticket = await client.createTicket(
-        { body: input.ticket },
-        { signal, idempotencyKey: input.idempotencyKey },
-      );
+      const extra = diagnostics();
+      const body =
+        extra === undefined
+          ? input.ticket
+          : { ...input.ticket, diagnostics: { ...input.ticket.diagnostics, ...extra } };
+      const ticket = await client.createTicket({ body }, { signal, idempotencyKey: input.idempotencyKey });
       if (queryClient !== null) prependMyTicket(queryClient, identity, ticket);
       void queryClient?.invalidateQueries({ queryKey: tierdeskKeys.tickets.myLists(identity) });
       return ticket;

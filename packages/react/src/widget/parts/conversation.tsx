@@ -1,0 +1,70 @@
+import { type ReactNode, useId } from 'react';
+import { useTranslator } from '../../i18n/use-translator';
+import { Markdown } from '../../markdown';
+import type { WidgetPartProps } from './parts.types';
+import { TicketPromise } from './ticket-promise';
+
+/**
+ * One ticket's conversation: its promise, the public thread (markdown rendered as elements), messages
+ * still being sent or queued while offline, and the composer.
+ */
+export function Conversation({ widget }: WidgetPartProps): ReactNode {
+  const { t } = useTranslator();
+  const composerId = useId();
+  const { ticket } = widget;
+  if (ticket === null)
+    return widget.isLoading ? <p className="td-widget-loading">{t('common.loading')}</p> : null;
+  return (
+    <div className="td-widget-conversation">
+      <h3>{ticket.subject}</h3>
+      <TicketPromise ticket={ticket} />
+      {ticket.status === 'solved' ? (
+        <p className="td-widget-notice">{t('widget.tickets.solvedNotice')}</p>
+      ) : null}
+      <ol className="td-widget-thread">
+        {widget.messages.map((m) => (
+          <li
+            key={m.messageId}
+            className={m.role === 'customer' ? 'td-widget-msg td-widget-msg-own' : 'td-widget-msg'}
+          >
+            <span className="td-widget-meta">
+              {m.role === 'customer' ? t('widget.conversation.you') : t('widget.conversation.agent')}
+            </span>
+            {m.bodyNodes ? (
+              <Markdown nodes={m.bodyNodes} images="link" onArticleLink={widget.openArticle} />
+            ) : (
+              <p>{m.body}</p>
+            )}
+          </li>
+        ))}
+        {widget.pendingMessages.map((m) => (
+          <li key={m.clientMessageId} className="td-widget-msg td-widget-msg-own td-widget-msg-pending">
+            <span className="td-widget-meta">
+              {widget.isOnline ? t('widget.message.sending') : t('widget.message.queued')}
+            </span>
+            <p>{m.body}</p>
+          </li>
+        ))}
+      </ol>
+      <form
+        className="td-widget-composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          widget.sendMessage();
+        }}
+      >
+        <label htmlFor={composerId}>{t('widget.composer.label')}</label>
+        <textarea
+          id={composerId}
+          data-autofocus=""
+          value={widget.composer}
+          placeholder={t('widget.composer.placeholder')}
+          onChange={(e) => widget.changeComposer(e.target.value)}
+        />
+        <button type="submit" disabled={!widget.canSend}>
+          {t('widget.composer.send')}
+        </button>
+      </form>
+    </div>
+  );
+}
