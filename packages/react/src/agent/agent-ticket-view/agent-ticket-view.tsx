@@ -1,4 +1,4 @@
-import type { Requester, Ticket, TierdeskError } from '@tierdesk/core';
+import type { Requester, TierdeskError } from '@tierdesk/core';
 import { type ReactElement, type ReactNode, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useAddNote } from '../../hooks/use-add-note';
 import { useAgentReply } from '../../hooks/use-agent-reply';
@@ -11,7 +11,7 @@ import { type UpdateTicketVariables, useUpdateTicket } from '../../hooks/use-upd
 import { useTranslator } from '../../i18n/use-translator';
 import { useThemeRootProps } from '../../theme/use-theme-root-props';
 import { actorName, tierLabel } from '../agent.labels';
-import type { AgentMacro, AgentTierNames } from '../agent.types';
+import type { AgentMacro, AgentMacroUpdates, AgentTierNames } from '../agent.types';
 import { SlaCountdown } from '../sla-countdown/sla-countdown';
 import { ActionError } from './action-error';
 import { RequesterPanel } from './requester-panel';
@@ -139,32 +139,26 @@ export function AgentTicketView(props: AgentTicketViewProps): ReactElement {
     );
 
   const send = async ({ mode, body, updates }: ComposerSubmission): Promise<boolean> => {
+    // A staged status goes with a reply in one step; the rest follows on the version it returns.
+    const { status, ...others } = updates;
+    const rest: AgentMacroUpdates = mode === 'reply' ? others : updates;
     const sent = await run(
-      async () => {
-        let current: Ticket;
-        let rest: typeof updates;
-        if (mode === 'reply') {
-          // A staged status goes with the reply in one step; the rest follows on the new version.
-          const { status, ...others } = updates;
-          current = await reply.mutateAsync({
-            ticketId,
-            body,
-            ifMatch: ticket.version,
-            ...(status ? { status } : {}),
-          });
-          rest = others;
-        } else {
-          current = await note.mutateAsync({ ticketId, body });
-          rest = updates;
-        }
-        if (rest.status !== undefined || rest.priority !== undefined) {
-          current = await update.mutateAsync({ ticketId, ifMatch: current.version, ...rest });
-        }
-        return current;
-      },
+      () =>
+        mode === 'reply'
+          ? reply.mutateAsync({ ticketId, body, ifMatch: ticket.version, ...(status ? { status } : {}) })
+          : note.mutateAsync({ ticketId, body }),
       t(mode === 'reply' ? 'agent.composer.sent' : 'agent.composer.noteAdded'),
     );
-    return sent !== undefined;
+    if (sent === undefined) return false;
+    if (rest.status !== undefined || rest.priority !== undefined) {
+      // The message has landed whatever happens here: the composer clears (sending it again would
+      // duplicate it), and a refused field update shows as an error of its own.
+      await run(
+        () => update.mutateAsync({ ticketId, ifMatch: sent.version, ...rest }),
+        t('agent.ticket.saved'),
+      );
+    }
+    return true;
   };
 
   const changeTier = async (request: TierChangeRequest) => {
@@ -190,7 +184,6 @@ export function AgentTicketView(props: AgentTicketViewProps): ReactElement {
       <button
         type="button"
         className="td-button"
-        ref={expanded ? tierToggle : undefined}
         aria-expanded={expanded}
         aria-controls={expanded ? tierFormId : undefined}
         disabled={disabled}

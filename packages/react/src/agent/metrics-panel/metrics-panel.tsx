@@ -5,7 +5,7 @@ import type { Translator } from '../../i18n/i18n.types';
 import { useTranslator } from '../../i18n/use-translator';
 import { useThemeRootProps } from '../../theme/use-theme-root-props';
 import { tierLabel } from '../agent.labels';
-import type { AgentTierNames } from '../agent.types';
+import type { AgentTierNames, TierLabel } from '../agent.types';
 
 /** The windows the metrics panel offers, in days back from now. */
 export const METRICS_WINDOWS = [7, 30, 90] as const;
@@ -153,7 +153,7 @@ export function MetricsPanel(props: MetricsPanelProps): ReactElement {
 interface ReportProps {
   report: MetricsReport;
   t: Translator['t'];
-  tier: (n: 0 | 1 | 2 | 3 | 4) => string;
+  tier: TierLabel;
   percent: (rate: number | null) => string | null;
   duration: (ms: number | null) => string | null;
   count: (n: number) => string;
