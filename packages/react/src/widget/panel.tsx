@@ -1,5 +1,6 @@
 import type { WidgetAnnouncement } from '@tierdesk/core/machines';
 import {
+  type CSSProperties,
   type KeyboardEvent,
   type ReactElement,
   useCallback,
@@ -19,6 +20,20 @@ import { attachWidgetApi } from './widget.controller';
 // The lazily loaded panel of <SupportWidget/>: a modal dialog (WAI-ARIA dialog pattern) rendering the
 // widget machine's view API. Focus moves in on open, Tab cycles inside, Escape closes (the launcher
 // takes focus back), and a polite live region speaks the machine's announcements.
+
+// Inline, not in the stylesheet: the live region must stay invisible in unstyled mode too (it is
+// part of the accessible behaviour, not of the look).
+const VISUALLY_HIDDEN: CSSProperties = {
+  position: 'absolute',
+  inlineSize: '1px',
+  blockSize: '1px',
+  overflow: 'hidden',
+  clipPath: 'inset(50%)',
+  whiteSpace: 'nowrap',
+  margin: '-1px',
+  padding: 0,
+  border: 0,
+};
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), textarea:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -117,7 +132,7 @@ export default function Panel(props: WidgetPanelProps): ReactElement {
 
   return (
     <>
-      <div className="td-visually-hidden" aria-live="polite" aria-atomic="true">
+      <div className="td-visually-hidden" style={VISUALLY_HIDDEN} aria-live="polite" aria-atomic="true">
         {open ? live : ''}
       </div>
       <div

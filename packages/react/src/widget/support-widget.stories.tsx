@@ -276,5 +276,9 @@ export const Unstyled: Story = {
   play: async ({ canvasElement }) => {
     await open(canvasElement);
     await expect(canvasElement.querySelector('[data-td-theme]')).toBeNull();
+    // The live region is behaviour, not look: it stays visually hidden without the stylesheet too.
+    const live = canvasElement.querySelector('[aria-live="polite"]') as HTMLElement;
+    await expect(live.style.position).toBe('absolute');
+    await expect(live.style.clipPath).toBe('inset(50%)');
   },
 };
