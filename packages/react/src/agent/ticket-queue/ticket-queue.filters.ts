@@ -12,9 +12,9 @@ export const QUEUE_SLA_STATES = ['breached', 'warning', 'running', 'paused', 'no
 
 /** The values of the filter controls. */
 export interface QueueFilterControls {
-  /** `all`, `unsolved`, or one status. */
+  /** `all`, `unsolved`, one status, or `custom` (the host's own set of statuses, kept as given). */
   status: string;
-  /** `''` (any) or a tier number. */
+  /** `''` (any), a tier number, or `custom` (the host's own set of tiers, kept as given). */
   tier: string;
   /** `''` (anyone), `me`, `none` (unassigned) or an agent id. */
   assignee: string;
@@ -39,23 +39,34 @@ export function controlsOf(filters: QueueFilters): QueueFilterControls {
           ? 'unsolved'
           : status.length === 1
             ? (status[0] as string)
-            : 'all',
-    tier: filters.tier?.length === 1 ? String(filters.tier[0]) : '',
+            : 'custom',
+    tier:
+      filters.tier === undefined || filters.tier.length === 0
+        ? ''
+        : filters.tier.length === 1
+          ? String(filters.tier[0])
+          : 'custom',
     assignee: filters.assignee ?? '',
     sla: filters.sla ?? '',
     q: filters.q ?? '',
   };
 }
 
-/** The filters the controls ask for (`limit` and `metric` are kept from `base`). */
+/**
+ * The filters the controls ask for. `limit` and `metric` are kept from `base`, and so are its status
+ * and tier sets when the controls say `custom` (sets a single select cannot express).
+ */
 export function filtersOf(controls: QueueFilterControls, base: QueueFilters = {}): QueueFilters {
   const filters: QueueFilters = {};
   if (base.limit !== undefined) filters.limit = base.limit;
   if (base.metric !== undefined) filters.metric = base.metric;
-  if (controls.status === 'unsolved') filters.status = [...UNSOLVED_STATUSES];
+  if (controls.status === 'custom' && base.status !== undefined) filters.status = [...base.status];
+  else if (controls.status === 'unsolved') filters.status = [...UNSOLVED_STATUSES];
   else if ((TICKET_STATUSES as readonly string[]).includes(controls.status))
     filters.status = [controls.status as TicketStatus];
-  if (controls.tier !== '') filters.tier = [Number(controls.tier) as Tier];
+  if (controls.tier === 'custom') {
+    if (base.tier !== undefined) filters.tier = [...base.tier];
+  } else if (controls.tier !== '') filters.tier = [Number(controls.tier) as Tier];
   if (controls.assignee !== '') filters.assignee = controls.assignee;
   if ((QUEUE_SLA_STATES as readonly string[]).includes(controls.sla))
     filters.sla = controls.sla as (typeof QUEUE_SLA_STATES)[number];

@@ -157,6 +157,18 @@ describe('<TicketQueue/> over a real server', () => {
     expect(base.id).toBeTruthy();
   });
 
+  it('keeps a host’s status set that one select cannot express, shown as its own option', async () => {
+    await open('u-custom', 'custommarker new');
+    const solved = await open('u-custom', 'custommarker solved');
+    const pending = await open('u-custom', 'custommarker pending');
+    await lee.updateTicket({ params: { ticketId: solved.id }, body: { status: 'solved' } });
+    await lee.updateTicket({ params: { ticketId: pending.id }, body: { status: 'pending' } });
+    renderQueue({ defaultFilters: { q: 'custommarker', status: ['new', 'solved'] } });
+    await waitFor(() => expect(rowSubjects().sort()).toEqual(['custommarker new', 'custommarker solved']));
+    const status = screen.getByRole('combobox', { name: 'Status' }) as HTMLSelectElement;
+    expect(status.selectedOptions[0]?.textContent).toBe('New, Solved');
+  });
+
   it('searches as the agent types and shows the empty state when nothing matches', async () => {
     await open('u-search', 'searchmarker alpha');
     renderQueue({ defaultFilters: { q: 'searchmarker' } });

@@ -131,6 +131,9 @@ export function TicketQueue(props: TicketQueueProps): ReactElement {
               value={controls.status}
               onChange={(e) => set({ status: e.target.value })}
             >
+              {initial.status === 'custom' && base.status ? (
+                <option value="custom">{base.status.map((st) => t(`agent.status.${st}`)).join(', ')}</option>
+              ) : null}
               <option value="unsolved">{t('agent.filter.unsolved')}</option>
               <option value="all">{t('agent.filter.all')}</option>
               {TICKET_STATUSES.map((s) => (
@@ -149,6 +152,9 @@ export function TicketQueue(props: TicketQueueProps): ReactElement {
               onChange={(e) => set({ tier: e.target.value })}
             >
               <option value="">{t('agent.filter.all')}</option>
+              {initial.tier === 'custom' && base.tier ? (
+                <option value="custom">{base.tier.map((n) => tier(n)).join(', ')}</option>
+              ) : null}
               {TIERS.map((n) => (
                 <option key={n} value={String(n)}>
                   {tier(n)}
