@@ -79,6 +79,7 @@ export { createTranslator } from './i18n/create-translator';
 export { TierdeskI18nError, type TierdeskI18nErrorCode } from './i18n/errors';
 export { getBuiltinMessages } from './i18n/get-builtin-messages';
 export type {
+  CommonMessages,
   DueKind,
   FormatDueOptions,
   FormatTimeOptions,
@@ -96,8 +97,11 @@ export type {
 } from './i18n/i18n.types';
 export { localeDir } from './i18n/locale-dir';
 export { ar } from './i18n/messages/ar';
+export { arCommon } from './i18n/messages/ar.common';
 export { de } from './i18n/messages/de';
+export { deCommon } from './i18n/messages/de.common';
 export { en } from './i18n/messages/en';
+export { enCommon } from './i18n/messages/en.common';
 export { TierdeskI18nProvider, type TierdeskI18nProviderProps } from './i18n/tierdesk-i18n-provider';
 export { useTranslator } from './i18n/use-translator';
 export { Markdown, type MarkdownProps } from './markdown';

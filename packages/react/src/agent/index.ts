@@ -1,4 +1,5 @@
-// The agent components of @tierdesk/react, for the host's own admin. Explicit named exports only;
+// @tierdesk/react/agent — the agent components, for the host's own admin: their own entry, so pages
+// that show only the widget never load them. Explicit named exports only;
 // nothing here touches `window` or `document` at import time.
 
 export type { AgentMacro, AgentMacroUpdates, AgentTierNames, TierLabel } from './agent.types';

@@ -1,5 +1,6 @@
 import type { TextDirection } from '../theme/theme.types';
 import type { en } from './messages/en';
+import type { enCommon } from './messages/en.common';
 
 /** A key of the message catalogs (`'widget.search.placeholder'`, `'agent.queue.title'`, …). */
 export type MessageKey = keyof typeof en;
@@ -23,6 +24,11 @@ export type Message = string | PluralMessage;
 /** A complete catalog: every key, with the plain/plural shape of the English message. */
 export type Messages = {
   readonly [K in MessageKey]: (typeof en)[K] extends string ? string : PluralMessage;
+};
+
+/** The widget's part of a catalog: every key but the agent components' (`deCommon`, `arCommon`). */
+export type CommonMessages = {
+  readonly [K in keyof typeof enCommon]: (typeof enCommon)[K] extends string ? string : PluralMessage;
 };
 
 /** Messages that replace the catalog's (for a locale without a built-in catalog, or wording tweaks). */

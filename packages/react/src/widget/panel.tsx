@@ -10,7 +10,7 @@ import {
   useState,
 } from 'react';
 import type { Translator } from '../i18n/i18n.types';
-import { useTranslator } from '../i18n/use-translator';
+import { useWidgetTranslator as useTranslator } from '../i18n/use-widget-translator';
 import { WidgetErrorNotice } from './parts/widget-error-notice';
 import { WidgetScreen } from './parts/widget-screen';
 import type { WidgetPanelProps } from './support-widget';

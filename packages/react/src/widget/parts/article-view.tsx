@@ -1,6 +1,6 @@
 import type { MarkdownDocument, MarkdownNode } from '@tierdesk/core';
 import type { ReactNode } from 'react';
-import { useTranslator } from '../../i18n/use-translator';
+import { useWidgetTranslator as useTranslator } from '../../i18n/use-widget-translator';
 import { Markdown } from '../../markdown';
 import type { WidgetPartProps } from './parts.types';
 

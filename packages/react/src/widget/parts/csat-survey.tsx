@@ -1,5 +1,5 @@
 import { type ReactElement, useId, useState } from 'react';
-import { useTranslator } from '../../i18n/use-translator';
+import { useWidgetTranslator as useTranslator } from '../../i18n/use-widget-translator';
 import type { WidgetPartProps } from './parts.types';
 
 /** The satisfaction survey after a solve: a 1–5 rating (radio group) and an optional comment. */

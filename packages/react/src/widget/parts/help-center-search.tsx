@@ -1,5 +1,5 @@
 import { type ReactElement, useId } from 'react';
-import { useTranslator } from '../../i18n/use-translator';
+import { useWidgetTranslator as useTranslator } from '../../i18n/use-widget-translator';
 import type { WidgetPartProps } from './parts.types';
 import { ArticleHitList } from './widget-hits';
 

@@ -1,7 +1,7 @@
 import type { ClockSummary, Ticket } from '@tierdesk/core';
 import { type ReactNode, useEffect, useState } from 'react';
 import type { DueKind } from '../../i18n/i18n.types';
-import { useTranslator } from '../../i18n/use-translator';
+import { useWidgetTranslator as useTranslator } from '../../i18n/use-widget-translator';
 
 /**
  * The promise a ticket's requester is owed now: the running reply clock (first or next response)

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useTranslator } from '../../i18n/use-translator';
+import { useWidgetTranslator as useTranslator } from '../../i18n/use-widget-translator';
 import type { WidgetPartProps } from './parts.types';
 
 /** The widget's current failure with a retry button (an alert), or nothing. */

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useTranslator } from '../../i18n/use-translator';
+import { useWidgetTranslator as useTranslator } from '../../i18n/use-widget-translator';
 import { ArticleView } from './article-view';
 import { Conversation } from './conversation';
 import { CsatSurvey } from './csat-survey';
