@@ -48,6 +48,8 @@ export {
   toErrorIssues,
 } from './contract/errors';
 export {
+  type AgentTicketView,
+  AgentTicketViewSchema,
   ArticleSearchQuerySchema,
   AssistantAnswerInputSchema,
   type CreateProactiveTicketInput,
@@ -57,6 +59,7 @@ export {
   type CsatInput,
   CsatInputSchema,
   DeescalateInputSchema,
+  type Diagnostics,
   DiagnosticsSchema,
   type EscalateInput,
   EscalateInputSchema,
@@ -71,6 +74,8 @@ export {
   RequesterHistorySchema,
   type StreamEvent,
   StreamEventSchema,
+  type SupportStatus,
+  SupportStatusSchema,
   type TicketPatch,
   TicketPatchSchema,
   TicketWithTimelineSchema,

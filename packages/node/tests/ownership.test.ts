@@ -116,6 +116,12 @@ const MATRIX: Record<RouteName, MatrixEntry | 'stream'> = {
     sameWorkspace: 'allowed',
     otherWorkspace: 'allowed',
   },
+  supportStatus: {
+    // Computed from the caller's own workspace policies; it names no ticket, policy or calendar.
+    input: () => ({}),
+    sameWorkspace: 'allowed',
+    otherWorkspace: 'allowed',
+  },
   userStream: 'stream',
 
   // ——— agent scope ———

@@ -398,7 +398,7 @@ describe('retries', () => {
   it('retries a GET when the server resets the connection', async () => {
     handler = (req, res, attempt) => {
       if (attempt === 1) throw new Error('drop the socket');
-      send(res, 200, { ticket, events: [] });
+      send(res, 200, { ticket, events: [], diagnostics: null });
       void req;
     };
     const answer = await client().getTicket({ params: { ticketId: 't_1' } });

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { ArticleSchema } from '../kb/article.schema';
-import { IdSchema, TagSchema } from '../shared/primitives.schema';
+import { IdSchema, InstantSchema, TagSchema } from '../shared/primitives.schema';
 import { SlaMetricSchema } from '../sla/sla.schema';
 import {
   CustomFieldsSchema,
@@ -23,6 +23,8 @@ export const DiagnosticsSchema = z.object({
   locale: z.optional(z.string().check(z.maxLength(35))),
   recentErrors: z.optional(z.array(z.string().check(z.maxLength(2000))).check(z.maxLength(20))),
 });
+/** Diagnostics of a ticket, as the widget sent them. */
+export type Diagnostics = z.infer<typeof DiagnosticsSchema>;
 
 /** An end user opening a ticket. */
 export const CreateTicketInputSchema = z.object({
@@ -145,6 +147,30 @@ export const TicketWithTimelineSchema = z.object({
   ticket: TicketSchema,
   events: z.array(TimelineEventSchema),
 });
+
+/** A ticket as an agent reads it: the whole timeline and the diagnostics the widget attached (or null). */
+export const AgentTicketViewSchema = z.extend(TicketWithTimelineSchema, {
+  diagnostics: z.nullable(DiagnosticsSchema),
+});
+/** The agent's view of one ticket. */
+export type AgentTicketView = z.infer<typeof AgentTicketViewSchema>;
+
+/**
+ * Whether support is open now under the SLA policy a new widget ticket of the caller would get, and
+ * what that ticket is promised: the widget's out-of-hours notice and "we reply within …" line.
+ * `opensAt` is set only while closed, `closesAt` only while open (null when the period outlasts the
+ * search horizon); without a calendar (24/7) both are null and `timeZone` too.
+ */
+export const SupportStatusSchema = z.object({
+  open: z.boolean(),
+  timeZone: z.nullable(z.string()),
+  opensAt: z.nullable(InstantSchema),
+  closesAt: z.nullable(InstantSchema),
+  /** The first-response target in business milliseconds; null when no policy sets one. */
+  firstResponseTargetMs: z.nullable(z.number()),
+});
+/** Support's opening status and promise for a new ticket. */
+export type SupportStatus = z.infer<typeof SupportStatusSchema>;
 
 /** A requester's history for the agent view. */
 export const RequesterHistorySchema = z.object({

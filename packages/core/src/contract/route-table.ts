@@ -23,6 +23,7 @@ export const routeTable = {
   getArticle: { method: 'GET', path: '/v1/articles/:articleId', response: true },
   articleFeedback: { method: 'POST', path: '/v1/articles/:articleId/feedback', body: true, response: true },
   recordDeflection: { method: 'POST', path: '/v1/deflections', body: true, response: true },
+  supportStatus: { method: 'GET', path: '/v1/support/status', response: true },
   userStream: { method: 'GET', path: '/v1/stream', stream: true },
   queue: { method: 'GET', path: '/v1/agent/tickets', query: true, response: true },
   createTicketForUser: { method: 'POST', path: '/v1/agent/tickets', body: true, response: true },

@@ -16,6 +16,7 @@ import { TicketSchema } from '../tickets/ticket.schema';
 import { TimelineEventSchema } from '../tickets/timeline.schema';
 import { EscalationRuleSchema, RoutingRuleSchema } from '../tiers/escalation.schema';
 import {
+  AgentTicketViewSchema,
   ArticleSearchQuerySchema,
   AssistantAnswerInputSchema,
   CreateProactiveTicketInputSchema,
@@ -31,6 +32,7 @@ import {
   QueueQuerySchema,
   ReplyInputSchema,
   RequesterHistorySchema,
+  SupportStatusSchema,
   TicketPatchSchema,
   TicketWithTimelineSchema,
 } from './inputs.schema';
@@ -185,6 +187,14 @@ export const routes = {
     response: ok,
     status: 202,
   }),
+  supportStatus: defineRoute({
+    method: 'GET',
+    path: '/v1/support/status',
+    scope: 'user',
+    anonymous: true,
+    summary: 'Whether support is open now, the next opening or closing, and the first-response target',
+    response: SupportStatusSchema,
+  }),
   userStream: defineRoute({
     method: 'GET',
     path: '/v1/stream',
@@ -215,9 +225,9 @@ export const routes = {
     method: 'GET',
     path: '/v1/agent/tickets/:ticketId',
     scope: 'agent',
-    summary: 'Read a ticket with its whole timeline, internal notes included',
+    summary: 'Read a ticket with its whole timeline, internal notes included, and its diagnostics',
     params: ticketParams,
-    response: TicketWithTimelineSchema,
+    response: AgentTicketViewSchema,
   }),
   updateTicket: defineRoute({
     method: 'PATCH',

@@ -1,4 +1,4 @@
-import type { Actor, Agent, Ticket, TimelineEvent } from '@tierdesk/core';
+import type { Actor, Agent, Diagnostics, Ticket, TimelineEvent } from '@tierdesk/core';
 import { ApiError } from '../http/api-error';
 import type { AgentIdentity } from '../identity';
 import { createId } from '../ids';
@@ -102,7 +102,9 @@ export const agentTicketRoutes: RouteImpls<
     const stored = await readTicket(ctx.exec, me.workspaceId, ctx.params.ticketId);
     if (stored === null) throw new ApiError('not_found', 'No such ticket.');
     const events = await readTimeline(ctx.exec, stored.id, { publicOnly: false });
-    return { body: { ticket: stored.data, events } };
+    // Stored as the widget sent them (validated on the way in); agents see them, requesters never do.
+    const diagnostics = (stored.diagnostics ?? null) as Diagnostics | null;
+    return { body: { ticket: stored.data, events, diagnostics } };
   },
 
   async updateTicket(ctx) {

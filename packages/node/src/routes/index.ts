@@ -3,6 +3,7 @@ import { agentTicketRoutes } from './agent-tickets';
 import { articleRoutes } from './articles';
 import { policyRoutes } from './policies';
 import type { RouteImpls } from './route.types';
+import { supportRoutes } from './support';
 import { ticketRoutes } from './tickets';
 
 /** The implementation of every route of the contract; a missing one is a compile error. */
@@ -11,6 +12,7 @@ export const routeImpls: RouteImpls<RouteName> = {
   ...articleRoutes,
   ...agentTicketRoutes,
   ...policyRoutes,
+  ...supportRoutes,
   async userStream(ctx) {
     if (ctx.identity === null) throw new Error('unreachable: the router authenticates stream routes');
     return { response: ctx.app.stream(ctx.request, ctx.identity) };

@@ -431,7 +431,8 @@ export function createStoryBackend(scenario: StoryScenario = {}): StoryBackend {
     },
     getTicket: ({ params }) => {
       const r = record(params.ticketId);
-      return { ticket: r.ticket, events: [...r.events] };
+      // Story tickets are opened without widget diagnostics.
+      return { ticket: r.ticket, events: [...r.events], diagnostics: null };
     },
     timeline: ({ params, query }) => page(record(params.ticketId).events, query.cursor, query.limit),
     updateTicket: ({ params, body, ifMatch }) => {
