@@ -66,6 +66,7 @@ export { type RequesterHistory, useRequesterHistory } from './hooks/use-requeste
 export { useRoutingRules } from './hooks/use-routing-rules';
 export { useSlaPolicies } from './hooks/use-sla-policies';
 export { type SubmitCsatVariables, useSubmitCsat } from './hooks/use-submit-csat';
+export { useSupportStatus } from './hooks/use-support-status';
 export { type TicketView, useTicket } from './hooks/use-ticket';
 export {
   type TicketStreamState,

@@ -121,6 +121,11 @@ export const tierdeskKeys = {
     list: (identity: string, size?: PageSize) =>
       [TIERDESK_KEY_ROOT, identity, 'articles', 'list', page(size)] as const,
   },
+  /**
+   * Support's opening status and first-response promise (`useSupportStatus`). Under the identity like
+   * every key: the matching policy depends on the user's plan and tags.
+   */
+  supportStatus: (identity: string) => [TIERDESK_KEY_ROOT, identity, 'support-status'] as const,
   /** Support metrics over a window (`useMetrics`). */
   metrics: (identity: string, window: MetricsWindowQuery = {}) =>
     [TIERDESK_KEY_ROOT, identity, 'metrics', compact({ from: window.from, to: window.to })] as const,

@@ -38,6 +38,7 @@ import { useRequesterHistory } from './use-requester-history';
 import { useRoutingRules } from './use-routing-rules';
 import { useSlaPolicies } from './use-sla-policies';
 import { useSubmitCsat } from './use-submit-csat';
+import { useSupportStatus } from './use-support-status';
 import { useTicket } from './use-ticket';
 import { useTimeline } from './use-timeline';
 import { useUpdateArticle } from './use-update-article';
@@ -62,6 +63,7 @@ export const routeHooks = {
   getArticle: useArticle,
   articleFeedback: useArticleFeedback,
   recordDeflection: useRecordDeflections,
+  supportStatus: useSupportStatus,
   queue: useQueue,
   createTicketForUser: useCreateTicketForUser,
   getTicket: useTicket,
