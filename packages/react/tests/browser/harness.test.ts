@@ -28,6 +28,15 @@ describe('browser harness (real Chromium + axe)', () => {
     );
     const ids = (await axeViolations(page)).map((v) => v.id);
     expect(ids).toEqual(expect.arrayContaining(['button-name', 'image-alt', 'label', 'html-has-lang']));
+    // heading-order is a best practice, not a WCAG tag: it runs only when asked for by name.
+    await page.setContent(
+      `<!doctype html><html lang="en"><head><title>skips</title></head><body><main><h1>Help</h1>
+       <h3>Skipped a level</h3></main></body></html>`,
+    );
+    expect(await axeViolations(page)).toEqual([]);
+    expect((await axeViolations(page, undefined, ['heading-order'])).map((v) => v.id)).toEqual([
+      'heading-order',
+    ]);
     await context.close();
   }, 30_000);
 });
