@@ -149,6 +149,7 @@ export { Conversation } from './widget/parts/conversation';
 export { CsatSurvey } from './widget/parts/csat-survey';
 export { HelpCenterSearch } from './widget/parts/help-center-search';
 export type { WidgetPartProps } from './widget/parts/parts.types';
+export { SupportHoursNotice, type SupportHoursNoticeProps } from './widget/parts/support-hours-notice';
 export { TicketForm } from './widget/parts/ticket-form';
 export { TicketList } from './widget/parts/ticket-list';
 export { currentPromise, TicketPromise, type TicketPromiseProps } from './widget/parts/ticket-promise';
@@ -156,6 +157,7 @@ export { WidgetErrorNotice } from './widget/parts/widget-error-notice';
 export { ArticleHitList, type ArticleHitListProps, Highlights } from './widget/parts/widget-hits';
 export { WidgetScreen } from './widget/parts/widget-screen';
 export { type UseWidgetOptions, useWidget } from './widget/use-widget';
+export { useWidgetSupportStatus } from './widget/use-widget-support-status';
 export type { WidgetConnectionOptions } from './widget/widget.connection';
 export {
   createSupportWidgetController,

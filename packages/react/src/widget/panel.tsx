@@ -11,10 +11,12 @@ import {
 } from 'react';
 import type { Translator } from '../i18n/i18n.types';
 import { useWidgetTranslator as useTranslator } from '../i18n/use-widget-translator';
+import { SupportHoursNotice } from './parts/support-hours-notice';
 import { WidgetErrorNotice } from './parts/widget-error-notice';
 import { WidgetScreen } from './parts/widget-screen';
 import type { WidgetPanelProps } from './support-widget';
 import { useWidget } from './use-widget';
+import { useWidgetSupportStatus } from './use-widget-support-status';
 import { attachWidgetApi } from './widget.controller';
 
 // The lazily loaded panel of <SupportWidget/>: a modal dialog (WAI-ARIA dialog pattern) rendering the
@@ -80,6 +82,7 @@ export default function Panel(props: WidgetPanelProps): ReactElement {
       options.onAnnounce?.(a);
     },
   });
+  const supportStatus = useWidgetSupportStatus(options, open);
   const apiRef = useRef(api);
   apiRef.current = api;
 
@@ -166,6 +169,9 @@ export default function Panel(props: WidgetPanelProps): ReactElement {
             </header>
             <div className="td-widget-body" aria-busy={api.isLoading}>
               <WidgetErrorNotice widget={api} />
+              {screen === 'home' || screen === 'ticketForm' ? (
+                <SupportHoursNotice status={supportStatus} showPromise={screen === 'ticketForm'} />
+              ) : null}
               <WidgetScreen widget={api} />
             </div>
           </>
