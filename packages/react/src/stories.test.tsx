@@ -15,7 +15,13 @@ import preview from '../.storybook/preview';
  * with the same base name (`widget/support-widget.tsx` → `widget/support-widget.stories.tsx`).
  * Adding a component? Add it here, and write its stories.
  */
-const COMPONENTS_WITH_STORIES = ['markdown/markdown.tsx', 'widget/support-widget.tsx'];
+const COMPONENTS_WITH_STORIES = [
+  'agent/metrics-panel/metrics-panel.tsx',
+  'agent/sla-countdown/sla-countdown.tsx',
+  'agent/ticket-queue/ticket-queue.tsx',
+  'markdown/markdown.tsx',
+  'widget/support-widget.tsx',
+];
 
 const annotations = setProjectAnnotations([preview]);
 beforeAll(annotations.beforeAll);

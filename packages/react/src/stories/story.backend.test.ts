@@ -1,5 +1,6 @@
 import { ErrorBodySchema, TierdeskApiError, TierdeskError } from '@tierdesk/core';
 import { describe, expect, it } from 'vitest';
+import { describeClock } from '../agent/sla-countdown/sla-countdown.logic';
 import { createStoryBackend } from './story.backend';
 import { STORY_USER } from './story.fixtures';
 
@@ -99,6 +100,26 @@ describe('createStoryBackend', () => {
     const long = createStoryBackend({ data: 'longThread' });
     const thread = await long.client.getMyTicket({ params: { ticketId: 'tkt-calendar' } });
     expect(thread.events.filter((e) => e.type === 'message.public')).toHaveLength(200);
+  });
+
+  it('adds a busy queue whose clocks are counted from now, in every state', async () => {
+    const busy = createStoryBackend({ data: 'busyQueue' });
+    const all = await busy.client.queue({ query: { limit: 100 } });
+    expect(all.items).toHaveLength(46);
+    const now = Date.now();
+    const states = new Set(all.items.flatMap((t) => t.sla.map((clock) => describeClock(clock, now).state)));
+    expect([...states].sort()).toEqual(['met', 'overdue', 'paused', 'running', 'warning']);
+    const breached = await busy.client.queue({ query: { sla: 'breached', limit: 100 } });
+    expect(breached.items.length).toBeGreaterThan(1);
+    expect((await createStoryBackend().client.queue({ query: { limit: 100 } })).items).toHaveLength(6);
+  });
+
+  it('shows agents an escalation with its reason, and hides it from the requester', async () => {
+    const { client } = createStoryBackend();
+    const { events, ticket } = await client.getTicket({ params: { ticketId: 'tkt-mobile' } });
+    const moved = events.find((e) => e.type === 'tier.changed');
+    expect(moved).toMatchObject({ from: 1, to: ticket.tier, reason: expect.stringContaining('Android 15') });
+    expect(events[0]).toMatchObject({ type: 'ticket.created', tier: 1 });
   });
 
   it('fails the chosen routes with the API error body, the rest answering', async () => {

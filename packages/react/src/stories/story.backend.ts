@@ -26,6 +26,7 @@ import {
   STORY_WORKSPACE,
   type StoryTicketRecord,
   storyArticles,
+  storyBusyQueue,
   storyEmptyMetrics,
   storyLongThread,
   storyMetrics,
@@ -214,6 +215,7 @@ export function createStoryBackend(scenario: StoryScenario = {}): StoryBackend {
     const long = storyLongThread();
     tickets.set(long.ticket.id, long);
   }
+  if (data === 'busyQueue') for (const busy of storyBusyQueue()) tickets.set(busy.ticket.id, busy);
   const articles: Article[] = data === 'empty' ? [] : storyArticles();
   const calls: StoryCall[] = [];
   const streams = new Set<ReadableStreamDefaultController<Uint8Array>>();

@@ -283,6 +283,8 @@ interface TicketSeed {
   /** An internal note (agents only), hours after opening. */
   note?: { body: string; afterHours: number };
   csat?: { score: number; comment?: string };
+  /** The ticket came in one tier lower and was escalated (internal: agents only), hours after opening. */
+  escalated?: { from: Tier; reason: string; afterHours: number };
 }
 
 const agentName = (id: string | null): string =>
@@ -406,6 +408,11 @@ const TICKET_SEEDS: readonly TicketSeed[] = [
     tags: ['mobile', 'android'],
     createdHoursAgo: 50,
     sla: [slaClock('first_response', 50, 8, 'met'), slaClock('resolution', 50, 48, 'breached')],
+    escalated: {
+      from: 1,
+      afterHours: 7,
+      reason: 'Reproducible on Android 15 only: needs the mobile team’s crash logs.',
+    },
     messages: [
       { role: 'customer', afterHours: 0, body: 'The app closes right after the splash screen.' },
       {
@@ -485,7 +492,7 @@ function timelineFrom(seed: TicketSeed): TimelineEvent[] {
     subject: seed.subject,
     status: 'new',
     priority: seed.priority,
-    tier: seed.tier,
+    tier: seed.escalated?.from ?? seed.tier,
     channel: 'widget',
     requester: seed.requester,
     tags: seed.tags,
@@ -493,6 +500,9 @@ function timelineFrom(seed: TicketSeed): TimelineEvent[] {
   const entries = [
     ...seed.messages.map((m, i) => ({ kind: 'message' as const, i, afterHours: m.afterHours })),
     ...(seed.note === undefined ? [] : [{ kind: 'note' as const, i: 0, afterHours: seed.note.afterHours }]),
+    ...(seed.escalated === undefined
+      ? []
+      : [{ kind: 'escalation' as const, i: 0, afterHours: seed.escalated.afterHours }]),
   ].sort((a, b) => a.afterHours - b.afterHours);
   let status: TicketStatus = 'new';
   const moveTo = (to: TicketStatus, afterHours: number): void => {
@@ -501,6 +511,17 @@ function timelineFrom(seed: TicketSeed): TimelineEvent[] {
     status = to;
   };
   for (const entry of entries) {
+    if (entry.kind === 'escalation' && seed.escalated !== undefined) {
+      push({
+        type: 'tier.changed',
+        at: hoursAt(entry.afterHours),
+        actor: agent,
+        from: seed.escalated.from,
+        to: seed.tier,
+        reason: seed.escalated.reason,
+      });
+      continue;
+    }
     if (entry.kind === 'note' && seed.note !== undefined) {
       push({
         type: 'note.internal',
@@ -582,6 +603,202 @@ export function storyLongThread(messageCount = 200): StoryTicketRecord {
   };
   const events = timelineFrom(seed);
   return { ticket: ticketFrom(seed, events.length), events };
+}
+
+/** The states a clock can be shown in, as the SLA countdown names them. */
+export type StoryClockState = 'running' | 'warning' | 'overdue' | 'paused' | 'met' | 'stopped';
+
+/** Options of {@link storyClock}. */
+export interface StoryClockOptions {
+  /** The metric the clock measures. Default `first_response`. */
+  metric?: ClockSummary['metric'];
+  /** The instant the clock is described at, epoch ms. Default `Date.now()`. */
+  now?: number;
+  /**
+   * For running clocks: ms until due (negative once overdue). Defaults: running 3 h, warning 25 min,
+   * overdue −40 min. For paused clocks: the business time left in the run (default 3 h).
+   */
+  remainingMs?: number;
+  /** The clock's target, ms. Default 8 h (4 h for reply metrics). */
+  targetMs?: number;
+}
+
+const DEFAULT_REMAINING: Record<StoryClockState, number> = {
+  running: 3 * HOUR,
+  warning: 25 * MINUTE,
+  overdue: -40 * MINUTE,
+  paused: 3 * HOUR,
+  met: 0,
+  stopped: 0,
+};
+
+/**
+ * One SLA clock in a given state, counted from `now` rather than from the fixtures' fixed instant:
+ * countdowns compare due times with the real clock, so a story that shows "due in 25 min" must build
+ * its clock when it renders. The clock is what the server would report at `now` (warning at 80 % of
+ * the target, breached past it).
+ */
+export function storyClock(state: StoryClockState, options: StoryClockOptions = {}): ClockSummary {
+  const metric = options.metric ?? 'first_response';
+  const now = options.now ?? Date.now();
+  const targetMs = options.targetMs ?? (metric === 'resolution' ? 8 * HOUR : 4 * HOUR);
+  const remainingMs = options.remainingMs ?? DEFAULT_REMAINING[state];
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const base = {
+    id: `sla:${metric}`,
+    kind: 'sla' as const,
+    metric,
+    policyId: 'sla-business',
+    run: 1,
+    targetMs,
+    asOf: iso(now),
+    warned: false,
+    breached: false,
+    metAt: null,
+    pausedSince: null,
+  };
+  if (state === 'running' || state === 'warning' || state === 'overdue') {
+    const dueAt = now + remainingMs;
+    const elapsedMs = Math.max(0, targetMs - remainingMs);
+    return {
+      ...base,
+      status: 'running',
+      elapsedMs,
+      startedAt: iso(now - elapsedMs),
+      warningAt: iso(dueAt - targetMs * 0.2),
+      dueAt: iso(dueAt),
+      warned: state !== 'running',
+      breached: state === 'overdue',
+    };
+  }
+  if (state === 'paused') {
+    const elapsedMs = Math.max(0, targetMs - remainingMs);
+    return {
+      ...base,
+      status: 'paused',
+      elapsedMs,
+      startedAt: iso(now - elapsedMs - 2 * HOUR),
+      warningAt: null,
+      dueAt: null,
+      pausedSince: iso(now - 2 * HOUR),
+    };
+  }
+  return {
+    ...base,
+    status: state,
+    elapsedMs: targetMs * 0.4,
+    startedAt: iso(now - 6 * HOUR),
+    warningAt: null,
+    dueAt: null,
+    metAt: state === 'met' ? iso(now - 6 * HOUR + targetMs * 0.4) : null,
+  };
+}
+
+const BUSY_SUBJECTS = [
+  'Cannot reset my password',
+  'Webhook deliveries time out',
+  'Dashboard shows yesterday’s numbers',
+  'Invoice PDF is blank',
+  'SAML certificate rotation',
+  'Bulk import stops at row 5,000',
+  'Push notifications arrive twice',
+  'API returns 429 below the limit',
+];
+
+/**
+ * A busy queue: `count` tickets of other requesters opened in the last hours, with countdowns in
+ * every state (breached, at risk, running, paused, met, none) counted from `now`. With the fixtures
+ * they make more than one page of the queue.
+ */
+export function storyBusyQueue(count = 40, now = Date.now()): StoryTicketRecord[] {
+  const states: ReadonlyArray<StoryClockState | 'none'> = [
+    'overdue',
+    'warning',
+    'running',
+    'paused',
+    'running',
+    'met',
+    'none',
+    'warning',
+  ];
+  const statuses: readonly TicketStatus[] = ['new', 'open', 'open', 'pending', 'open', 'on_hold'];
+  const priorities: readonly TicketPriority[] = ['urgent', 'high', 'normal', 'low', 'normal'];
+  const agents = [null, 'agent-lee', 'agent-ines', 'agent-raj'] as const;
+  return Array.from({ length: count }, (_, i) => {
+    const state = states[i % states.length] ?? 'none';
+    const status: TicketStatus = state === 'paused' ? 'pending' : (statuses[i % statuses.length] ?? 'open');
+    const requester = OTHER_REQUESTERS[i % OTHER_REQUESTERS.length] as Requester;
+    const createdAt = new Date(now - (i + 1) * 20 * MINUTE).toISOString();
+    const sla =
+      state === 'none'
+        ? []
+        : [
+            storyClock(state, {
+              now,
+              metric: i % 3 === 0 ? 'resolution' : 'first_response',
+              // Spread the due times so the rows do not all read the same.
+              ...(state === 'running' ? { remainingMs: (2 + (i % 5)) * HOUR } : {}),
+              ...(state === 'warning' ? { remainingMs: (10 + (i % 4) * 10) * MINUTE } : {}),
+              ...(state === 'overdue' ? { remainingMs: -(15 + (i % 3) * 30) * MINUTE } : {}),
+            }),
+          ];
+    const id = `tkt-busy-${i + 1}`;
+    const subject = `${BUSY_SUBJECTS[i % BUSY_SUBJECTS.length]} (${i + 1})`;
+    const tier = ((i % 3) + 1) as Tier;
+    const actor = { type: 'customer' as const, id: requester.id, name: requester.name };
+    const body = `${subject}: it started this morning.`;
+    const events: TimelineEvent[] = [
+      {
+        seq: 1,
+        type: 'ticket.created',
+        at: createdAt,
+        actor,
+        subject,
+        status: 'new',
+        priority: priorities[i % priorities.length] ?? 'normal',
+        tier,
+        channel: 'widget',
+        requester,
+        tags: [],
+      },
+      {
+        seq: 2,
+        type: 'message.public',
+        at: createdAt,
+        actor,
+        messageId: `${id}-m1`,
+        role: 'customer',
+        body,
+        bodyNodes: storyMarkdown(body),
+        attachments: [],
+      },
+    ];
+    const ticket: Ticket = {
+      id,
+      number: 1100 + i,
+      workspaceId: STORY_WORKSPACE,
+      subject,
+      status,
+      workflowState: status,
+      priority: priorities[i % priorities.length] ?? 'normal',
+      tier,
+      channel: 'widget',
+      requester,
+      assigneeId: agents[i % agents.length] ?? null,
+      groupId: tier >= 2 ? 'grp-network' : null,
+      tags: [],
+      customFields: {},
+      sla,
+      csat: null,
+      links: {},
+      vendor: null,
+      reopenCount: 0,
+      createdAt,
+      updatedAt: createdAt,
+      version: events.length,
+    };
+    return { ticket, events };
+  });
 }
 
 /** A month of support metrics for the metrics panel. */

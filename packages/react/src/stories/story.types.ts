@@ -11,9 +11,11 @@ export type Parsed<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 export interface StoryScenario {
   /**
    * The data: `default` (the fixtures), `empty` (no tickets, no articles, a quiet month of metrics),
-   * `longThread` (the fixtures plus a ticket with a 200-message conversation).
+   * `longThread` (the fixtures plus a ticket with a 200-message conversation), `busyQueue` (the
+   * fixtures plus 40 tickets of other requesters whose SLA clocks, counted from when the story
+   * renders, are breached, at risk, running, paused or met).
    */
-  data?: 'default' | 'empty' | 'longThread';
+  data?: 'default' | 'empty' | 'longThread' | 'busyQueue';
   /** Routes that never answer (until aborted): loading states. */
   hang?: 'all' | readonly RouteName[];
   /** Routes that answer with the API's error body. */
@@ -48,6 +50,8 @@ export const STORY_SCENARIOS = {
   error: { fail: 'all' },
   /** The fixtures plus a 200-message conversation (ticket `tkt-calendar`). */
   longThread: { data: 'longThread' },
+  /** The fixtures plus 40 queue tickets with live countdowns in every state (more than a page). */
+  busyQueue: { data: 'busyQueue' },
   /** The network is gone: every call fails like `fetch` does offline. */
   offline: { offline: true },
 } as const satisfies Record<string, StoryScenario>;
