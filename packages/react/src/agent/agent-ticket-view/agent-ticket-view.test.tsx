@@ -383,4 +383,39 @@ describe('<AgentTicketView/> over a real server', () => {
     await screen.findByText('Any news?', {}, { timeout: 5_000 });
     await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/^New message from /));
   });
+
+  it('shows the diagnostics the widget attached, as text, and no panel without them', async () => {
+    const sent = {
+      appVersion: '4.2.0 (881)',
+      page: 'https://app.example.com/checkout',
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156',
+      locale: 'de-AT',
+      recentErrors: ['TypeError: x is undefined', '<img src=x onerror=alert(1)>'],
+    };
+    const ticket = await server
+      .userClient('u-diag')
+      .createTicket({ body: { subject: 'With diagnostics', body: 'Checkout spins.', diagnostics: sent } });
+    renderView({ ticketId: ticket.id });
+    await loaded('With diagnostics');
+    const panel = await screen.findByRole('region', { name: 'Diagnostics from the widget' });
+    const facts = Array.from(panel.querySelectorAll('dt')).map((dt) => [
+      dt.textContent,
+      dt.nextElementSibling?.textContent,
+    ]);
+    expect(facts).toEqual([
+      ['App version', sent.appVersion],
+      ['Page', sent.page],
+      ['Browser', sent.userAgent],
+      ['Language', sent.locale],
+      ['Recent errors', sent.recentErrors.join('')],
+    ]);
+    // Shown as text: no link out of the agent's admin, no markup from the user's browser.
+    expect(panel.querySelector('a, img')).toBeNull();
+    cleanup();
+
+    const plain = await openTicket('u-nodiag', 'No diagnostics');
+    renderView({ ticketId: plain.id });
+    await loaded('No diagnostics');
+    expect(screen.queryByRole('region', { name: 'Diagnostics from the widget' })).toBeNull();
+  });
 });

@@ -265,6 +265,7 @@ export function AgentTicketView(props: AgentTicketViewProps): ReactElement {
           ticket={ticket}
           renderCustomerCard={props.renderCustomerCard}
           onSelectTicket={props.onSelectTicket}
+          diagnostics={view.data?.diagnostics}
         />
       </div>
     </section>

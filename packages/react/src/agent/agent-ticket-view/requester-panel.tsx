@@ -1,7 +1,8 @@
-import type { Requester, Ticket } from '@tierdesk/core';
+import type { Diagnostics, Requester, Ticket } from '@tierdesk/core';
 import { type ReactElement, type ReactNode, useId } from 'react';
 import { useRequesterHistory } from '../../hooks/use-requester-history';
 import { useTranslator } from '../../i18n/use-translator';
+import { DiagnosticsPanel } from './diagnostics-panel';
 
 /** Props of {@link RequesterPanel}. */
 export interface RequesterPanelProps {
@@ -11,6 +12,8 @@ export interface RequesterPanelProps {
   renderCustomerCard?: ((requester: Requester) => ReactNode) | undefined;
   /** Opens another of the requester's tickets; without it they are listed as text. */
   onSelectTicket?: ((ticketId: string) => void) | undefined;
+  /** What the widget attached to this ticket (app version, page, browser, recent errors). */
+  diagnostics?: Diagnostics | null | undefined;
 }
 
 /** The requester beside the thread: the host's customer card, who they are, and their other tickets. */
@@ -18,6 +21,7 @@ export function RequesterPanel({
   ticket,
   renderCustomerCard,
   onSelectTicket,
+  diagnostics,
 }: RequesterPanelProps): ReactElement {
   const { t, formatNumber } = useTranslator();
   const headingId = useId();
@@ -65,6 +69,7 @@ export function RequesterPanel({
           </>
         ) : null}
       </dl>
+      <DiagnosticsPanel diagnostics={diagnostics} />
       <h4 id={historyId}>{t('agent.ticket.history')}</h4>
       {history.isPending ? <p role="status">{t('common.loading')}</p> : null}
       {history.isError ? <p role="alert">{t('common.error')}</p> : null}
