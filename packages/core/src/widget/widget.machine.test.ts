@@ -470,6 +470,33 @@ describe('widgetMachine: conversation', () => {
     expect(host.announcements.filter((a) => a.type === 'message.received')).toHaveLength(2);
   });
 
+  it('keeps live events and a newer ticket that arrive while the conversation loads', async () => {
+    let answer: (value: { ticket: ReturnType<typeof ticket>; events: ReturnType<typeof message>[] }) => void =
+      () => {};
+    const { state, send } = start(
+      happy({
+        loadConversation: () =>
+          new Promise((resolve) => {
+            answer = resolve;
+          }),
+      }),
+    );
+    send({ type: 'TICKET.OPEN', ticketId: 't1' });
+    await flush();
+    expect(state().matches({ open: { online: { conversation: 'loading' } } })).toBe(true);
+    // The agent answers while the timeline is being read; the read itself is from just before.
+    send({ type: 'TIMELINE.APPENDED', ticketId: 't1', event: message(3, 'agent', 'Fixed on our side') });
+    send({ type: 'TICKET.UPDATED', ticket: ticket('t1', { status: 'pending', version: 9 }) });
+    answer({
+      ticket: ticket('t1', { version: 7 }),
+      events: [message(1, 'customer', 'VPN drops'), message(2, 'agent', 'Looking')],
+    });
+    await flush();
+    expect(state().matches({ open: { online: { conversation: 'ready' } } })).toBe(true);
+    expect(state().context.timeline.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(state().context.ticket).toMatchObject({ status: 'pending', version: 9 });
+  });
+
   it('shows a load failure and retries', async () => {
     let calls = 0;
     const { state, send } = start(

@@ -122,6 +122,22 @@ function appendEvent(timeline: TimelineEvent[], event: TimelineEvent): TimelineE
   return timeline.some((e) => e.seq === event.seq) ? timeline : [...timeline, event];
 }
 
+/**
+ * A loaded timeline with the live events that arrived while it loaded: the load answers with the
+ * timeline as of its read, and a reply appended by the stream meanwhile must not vanish. `live` only
+ * holds the open ticket's events (opening another ticket empties it).
+ */
+function mergeTimeline(loaded: TimelineEvent[], live: TimelineEvent[]): TimelineEvent[] {
+  const seqs = new Set(loaded.map((e) => e.seq));
+  const newer = live.filter((e) => !seqs.has(e.seq));
+  return newer.length === 0 ? loaded : [...loaded, ...newer].sort((a, b) => a.seq - b.seq);
+}
+
+/** The later of two states of the open ticket (a stream update may overtake a slower load). */
+function newerTicket(current: Ticket | null, loaded: Ticket): Ticket {
+  return current !== null && current.id === loaded.id && current.version > loaded.version ? current : loaded;
+}
+
 function upsertTicket(tickets: Ticket[], ticket: Ticket): Ticket[] {
   return tickets.some((t) => t.id === ticket.id)
     ? tickets.map((t) => (t.id === ticket.id ? ticket : t))
@@ -808,19 +824,25 @@ export const widgetMachine = setup({
                         // Messages queued while offline go out once, right after reconnecting.
                         guard: 'hasOutbox',
                         target: 'sending',
-                        actions: assign(({ context, event }) => ({
-                          ticket: event.output.ticket,
-                          tickets: upsertTicket(context.tickets, event.output.ticket),
-                          timeline: event.output.events,
-                        })),
+                        actions: assign(({ context, event }) => {
+                          const ticket = newerTicket(context.ticket, event.output.ticket);
+                          return {
+                            ticket,
+                            tickets: upsertTicket(context.tickets, ticket),
+                            timeline: mergeTimeline(event.output.events, context.timeline),
+                          };
+                        }),
                       },
                       {
                         target: 'ready',
-                        actions: assign(({ context, event }) => ({
-                          ticket: event.output.ticket,
-                          tickets: upsertTicket(context.tickets, event.output.ticket),
-                          timeline: event.output.events,
-                        })),
+                        actions: assign(({ context, event }) => {
+                          const ticket = newerTicket(context.ticket, event.output.ticket);
+                          return {
+                            ticket,
+                            tickets: upsertTicket(context.tickets, ticket),
+                            timeline: mergeTimeline(event.output.events, context.timeline),
+                          };
+                        }),
                       },
                     ],
                     onError: {
