@@ -16,6 +16,8 @@ import preview from '../.storybook/preview';
  * Adding a component? Add it here, and write its stories.
  */
 const COMPONENTS_WITH_STORIES = [
+  'agent/agent-ticket-view/agent-ticket-view.tsx',
+  'agent/examples/agent-console.example.tsx',
   'agent/metrics-panel/metrics-panel.tsx',
   'agent/sla-countdown/sla-countdown.tsx',
   'agent/ticket-queue/ticket-queue.tsx',

@@ -413,6 +413,10 @@ const TICKET_SEEDS: readonly TicketSeed[] = [
       afterHours: 7,
       reason: 'Reproducible on Android 15 only: needs the mobile team’s crash logs.',
     },
+    note: {
+      afterHours: 6.5,
+      body: 'Crash log shows a **null pointer** in the push module on startup; moving to L2.',
+    },
     messages: [
       { role: 'customer', afterHours: 0, body: 'The app closes right after the splash screen.' },
       {

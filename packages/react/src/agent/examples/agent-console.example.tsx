@@ -1,5 +1,5 @@
 import { type ReactElement, useState } from 'react';
-import { useTicketStream } from '../../hooks/use-ticket-stream';
+import { type UseTicketStreamOptions, useTicketStream } from '../../hooks/use-ticket-stream';
 import { useThemeRootProps } from '../../theme/use-theme-root-props';
 import type { AgentMacro, AgentTierNames } from '../agent.types';
 import { AgentTicketView } from '../agent-ticket-view/agent-ticket-view';
@@ -16,6 +16,11 @@ export interface AgentConsoleExampleProps {
   tierNames?: AgentTierNames;
   /** The ticket open at first. */
   defaultTicketId?: string;
+  /**
+   * Options of the console's one event stream (its `fetch`, `getToken`, backoff). A provider given a
+   * ready `client` has no `getToken` for the stream to borrow: pass it here.
+   */
+  stream?: Omit<UseTicketStreamOptions, 'scope' | 'enabled'>;
 }
 
 /** Macros the example offers when the host gives none. */
@@ -41,7 +46,7 @@ export const EXAMPLE_MACROS: readonly AgentMacro[] = [
  */
 export function AgentConsoleExample(props: AgentConsoleExampleProps): ReactElement {
   const [ticketId, setTicketId] = useState<string | undefined>(props.defaultTicketId);
-  useTicketStream({ scope: 'agent' });
+  useTicketStream({ ...props.stream, scope: 'agent' });
   const rootProps = useThemeRootProps('td-console-example');
   return (
     <div {...rootProps}>
