@@ -96,15 +96,18 @@ export default function Panel(props: WidgetPanelProps): ReactElement {
   // machine was opened above (effects run in order).
   useEffect(() => attachWidgetApi(controller, () => apiRef.current), [controller]);
 
-  // Focus into the dialog on open and onto the new view when the screen changes.
+  // Focus into the dialog on open and onto the new view when the screen changes. An article or a
+  // ticket shows "Loading…" first, with nothing to focus but the dialog: when it arrives, its view
+  // takes focus (else a keyboard user opening an article is left on the dialog, before its title).
   const { screen } = api;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `screen` is the trigger (a new view gets focus)
+  const shown = screen === 'article' ? api.article?.id : screen === 'conversation' ? api.ticket?.id : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `screen` and `shown` are the triggers (a new view gets focus)
   useEffect(() => {
     const root = dialog.current;
     if (!open || root === null) return;
     const target = root.querySelector<HTMLElement>('[data-autofocus]') ?? root;
     target.focus();
-  }, [open, screen]);
+  }, [open, screen, shown]);
 
   const onKeyDown = useCallback(
     (e: KeyboardEvent<HTMLDivElement>) => {

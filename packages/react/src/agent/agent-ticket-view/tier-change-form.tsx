@@ -92,9 +92,10 @@ export function TierChangeForm({
 
   return (
     <form className="td-tier-form" aria-labelledby={ids.title} noValidate onSubmit={submit} aria-busy={busy}>
-      <h4 id={ids.title}>
+      {/* h3: the form sits right under the ticket's h2 title, and a skipped level breaks heading navigation. */}
+      <h3 id={ids.title}>
         {t(direction === 'escalate' ? 'agent.escalate.title' : 'agent.deescalate.title')}
-      </h4>
+      </h3>
       <div className="td-field">
         <label htmlFor={ids.to}>{t('agent.escalate.target')}</label>
         <select
