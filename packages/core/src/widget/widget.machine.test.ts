@@ -470,6 +470,37 @@ describe('widgetMachine: conversation', () => {
     expect(host.announcements.filter((a) => a.type === 'message.received')).toHaveLength(2);
   });
 
+  it('reloads the open conversation and the ticket list when the stream missed events', async () => {
+    let loads = 0;
+    const { state, send, host } = start(
+      happy({
+        loadConversation: async ({ ticketId }) => {
+          loads += 1;
+          return {
+            ticket: ticket(ticketId),
+            events:
+              loads === 1
+                ? [message(1, 'customer', 'VPN drops')]
+                : [message(1, 'customer', 'VPN drops'), message(2, 'agent', 'Missed reply')],
+          };
+        },
+      }),
+    );
+    send({ type: 'TICKET.OPEN', ticketId: 't1' });
+    await flush();
+    send({ type: 'STREAM.RESYNC' });
+    await flush();
+    expect(loads).toBe(2);
+    expect(state().matches({ open: { online: { conversation: 'ready' } } })).toBe(true);
+    expect(state().context.timeline.map((e) => e.seq)).toEqual([1, 2]);
+    send({ type: 'TICKETS.OPEN' });
+    await flush();
+    const listLoads = host.callsOf('loadTickets').length;
+    send({ type: 'STREAM.RESYNC' });
+    await flush();
+    expect(host.callsOf('loadTickets')).toHaveLength(listLoads + 1);
+  });
+
   it('keeps live events and a newer ticket that arrive while the conversation loads', async () => {
     let answer: (value: { ticket: ReturnType<typeof ticket>; events: ReturnType<typeof message>[] }) => void =
       () => {};

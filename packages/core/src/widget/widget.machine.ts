@@ -865,6 +865,8 @@ export const widgetMachine = setup({
                       ],
                     },
                     'WIDGET.RETRY': { guard: 'hasOutbox', target: 'sending' },
+                    // The stream missed events: read the conversation again (merged, nothing lost).
+                    'STREAM.RESYNC': { target: 'loading' },
                   },
                 },
                 sending: {
@@ -1037,7 +1039,7 @@ export const widgetMachine = setup({
                     },
                   },
                 },
-                ready: {},
+                ready: { on: { 'STREAM.RESYNC': 'loading' } },
                 failed: { on: { 'WIDGET.RETRY': 'loading' } },
               },
             },

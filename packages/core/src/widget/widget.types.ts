@@ -174,7 +174,9 @@ export type WidgetEvent =
   | { type: 'NAV.BACK' }
   | { type: 'SESSION.IDENTIFY'; user: WidgetIdentity }
   /** Logout: wipe everything of the user; an optional fresh session id for the next user. */
-  | { type: 'SESSION.RESET'; sessionId?: string };
+  | { type: 'SESSION.RESET'; sessionId?: string }
+  /** The live stream missed events (`stream.reset`): reload what is shown (conversation, ticket list). */
+  | { type: 'STREAM.RESYNC' };
 
 /** The type names of widget events. */
 export type WidgetEventType = WidgetEvent['type'];

@@ -139,6 +139,8 @@ function streamEventToWidget(event: StreamEvent): WidgetEvent | undefined {
   if (event.type === 'timeline.appended') {
     return { type: 'TIMELINE.APPENDED', ticketId: event.ticketId, event: event.event };
   }
+  // More was missed than the server replays: what the widget shows is reloaded.
+  if (event.type === 'stream.reset') return { type: 'STREAM.RESYNC' };
   return undefined;
 }
 
