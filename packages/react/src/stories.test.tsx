@@ -22,6 +22,13 @@ const COMPONENTS_WITH_STORIES = [
   'agent/sla-countdown/sla-countdown.tsx',
   'agent/ticket-queue/ticket-queue.tsx',
   'markdown/markdown.tsx',
+  'widget/parts/article-view.tsx',
+  'widget/parts/conversation.tsx',
+  'widget/parts/csat-survey.tsx',
+  'widget/parts/help-center-search.tsx',
+  'widget/parts/ticket-form.tsx',
+  'widget/parts/ticket-list.tsx',
+  'widget/parts/ticket-promise.tsx',
   'widget/support-widget.tsx',
 ];
 

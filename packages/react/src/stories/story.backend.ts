@@ -30,6 +30,7 @@ import {
   storyEmptyMetrics,
   storyLongThread,
   storyMetrics,
+  storyPromiseTickets,
   storyTickets,
 } from './story.fixtures';
 import { storyMarkdown } from './story.markdown';
@@ -210,7 +211,8 @@ const encoder = new TextEncoder();
 export function createStoryBackend(scenario: StoryScenario = {}): StoryBackend {
   const data = scenario.data ?? 'default';
   const tickets = new Map<string, StoryTicketRecord>();
-  if (data !== 'empty') for (const record of storyTickets()) tickets.set(record.ticket.id, record);
+  const seeded = data === 'empty' ? [] : data === 'promises' ? storyPromiseTickets() : storyTickets();
+  for (const record of seeded) tickets.set(record.ticket.id, record);
   if (data === 'longThread') {
     const long = storyLongThread();
     tickets.set(long.ticket.id, long);

@@ -805,6 +805,98 @@ export function storyBusyQueue(count = 40, now = Date.now()): StoryTicketRecord[
   });
 }
 
+/**
+ * The story user's tickets with promises counted from `now`: "VPN drops" owes a reply in 25 minutes,
+ * a new "Printer offline" request is 40 minutes past its reply target, "Export is empty" waits for
+ * the user (its clock paused: nothing promised), the solved one has its clocks met, and a
+ * "Data export for the audit" request is owed a resolution the day after.
+ */
+export function storyPromiseTickets(now = Date.now()): StoryTicketRecord[] {
+  const records = storyTickets();
+  const clocks: Record<string, ClockSummary[]> = {
+    'tkt-vpn': [
+      storyClock('met', { now }),
+      storyClock('warning', { now, metric: 'next_response', remainingMs: 25 * MINUTE }),
+      storyClock('running', { now, metric: 'resolution', remainingMs: 20 * HOUR, targetMs: 40 * HOUR }),
+    ],
+    'tkt-export': [storyClock('met', { now }), storyClock('paused', { now, metric: 'resolution' })],
+  };
+  for (const record of records) {
+    const sla = clocks[record.ticket.id];
+    if (sla !== undefined) record.ticket = { ...record.ticket, sla };
+  }
+  const fresh = (
+    id: string,
+    number: number,
+    subject: string,
+    minutesAgo: number,
+    sla: ClockSummary[],
+  ): StoryTicketRecord => {
+    const createdAt = new Date(now - minutesAgo * MINUTE).toISOString();
+    const actor = { type: 'customer' as const, id: STORY_USER.id, name: STORY_USER.name };
+    const events: TimelineEvent[] = [
+      {
+        seq: 1,
+        type: 'ticket.created',
+        at: createdAt,
+        actor,
+        subject,
+        status: 'new',
+        priority: 'normal',
+        tier: 1,
+        channel: 'widget',
+        requester: STORY_USER,
+        tags: [],
+      },
+      {
+        seq: 2,
+        type: 'message.public',
+        at: createdAt,
+        actor,
+        messageId: `${id}-m1`,
+        role: 'customer',
+        body: subject,
+        bodyNodes: storyMarkdown(subject),
+        attachments: [],
+      },
+    ];
+    const ticket: Ticket = {
+      id,
+      number,
+      workspaceId: STORY_WORKSPACE,
+      subject,
+      status: 'new',
+      workflowState: 'new',
+      priority: 'normal',
+      tier: 1,
+      channel: 'widget',
+      requester: STORY_USER,
+      assigneeId: null,
+      groupId: null,
+      tags: [],
+      customFields: {},
+      sla,
+      csat: null,
+      links: {},
+      vendor: null,
+      reopenCount: 0,
+      createdAt,
+      updatedAt: createdAt,
+      version: events.length,
+    };
+    return { ticket, events };
+  };
+  return [
+    ...records,
+    fresh('tkt-printer', 1060, 'Printer offline', 4 * 60 + 40, [
+      storyClock('overdue', { now, remainingMs: -40 * MINUTE }),
+    ]),
+    fresh('tkt-audit', 1061, 'Data export for the audit', 10, [
+      storyClock('running', { now, metric: 'resolution', remainingMs: 30 * HOUR, targetMs: 40 * HOUR }),
+    ]),
+  ];
+}
+
 /** A month of support metrics for the metrics panel. */
 export function storyMetrics(): MetricsReport {
   return {

@@ -13,9 +13,11 @@ export interface StoryScenario {
    * The data: `default` (the fixtures), `empty` (no tickets, no articles, a quiet month of metrics),
    * `longThread` (the fixtures plus a ticket with a 200-message conversation), `busyQueue` (the
    * fixtures plus 40 tickets of other requesters whose SLA clocks, counted from when the story
-   * renders, are breached, at risk, running, paused or met).
+   * renders, are breached, at risk, running, paused or met), `promises` (the story user's tickets
+   * with promises counted from when the story renders: a reply due soon, one overdue, a resolution
+   * due tomorrow, a paused clock and met ones).
    */
-  data?: 'default' | 'empty' | 'longThread' | 'busyQueue';
+  data?: 'default' | 'empty' | 'longThread' | 'busyQueue' | 'promises';
   /** Routes that never answer (until aborted): loading states. */
   hang?: 'all' | readonly RouteName[];
   /** Routes that answer with the API's error body. */
@@ -52,6 +54,8 @@ export const STORY_SCENARIOS = {
   longThread: { data: 'longThread' },
   /** The fixtures plus 40 queue tickets with live countdowns in every state (more than a page). */
   busyQueue: { data: 'busyQueue' },
+  /** The story user's tickets with running promises (due soon, overdue, tomorrow, paused, met). */
+  promises: { data: 'promises' },
   /** The network is gone: every call fails like `fetch` does offline. */
   offline: { offline: true },
 } as const satisfies Record<string, StoryScenario>;

@@ -1,9 +1,11 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
+import { useState } from 'react';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { storyBackendOf, useStoryBackend } from '../stories/story.decorator';
 import { STORY_USER } from '../stories/story.fixtures';
 import { STORY_SCENARIOS, type TierdeskStoryParameters } from '../stories/story.types';
 import { SupportWidget, type SupportWidgetProps } from './support-widget';
+import { createSupportWidgetController } from './widget.controller';
 
 // <SupportWidget/> in every state a user can reach, each reached the way a user would: the play
 // functions click the launcher and go from screen to screen. The data comes from the story's
@@ -13,6 +15,30 @@ import { SupportWidget, type SupportWidgetProps } from './support-widget';
 function StorySupportWidget(props: SupportWidgetProps) {
   const backend = useStoryBackend();
   return <SupportWidget {...props} stream={{ ...props.stream, fetch: backend.fetch }} />;
+}
+
+/**
+ * A host page driving the widget through its controller: a "Report a problem" button that opens a
+ * prefilled message, and a link to one of the user's requests.
+ */
+function StoryHostWithController(props: SupportWidgetProps) {
+  const [controller] = useState(createSupportWidgetController);
+  return (
+    <>
+      <button
+        type="button"
+        onClick={() =>
+          controller.startMessage({ subject: 'Export is empty', body: 'The CSV has only a header row.' })
+        }
+      >
+        Report a problem
+      </button>
+      <button type="button" onClick={() => controller.openTicket('tkt-vpn')}>
+        View request #1042
+      </button>
+      <StorySupportWidget {...props} controller={controller} />
+    </>
+  );
 }
 
 const meta = {
@@ -280,5 +306,33 @@ export const Unstyled: Story = {
     const live = canvasElement.querySelector('[aria-live="polite"]') as HTMLElement;
     await expect(live.style.position).toBe('absolute');
     await expect(live.style.clipPath).toBe('inset(50%)');
+  },
+};
+
+/** The host's controller opens the widget on a new message, prefilled ("Report a problem"). */
+export const ControllerStartMessage: Story = {
+  render: (args) => <StoryHostWithController {...args} />,
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await userEvent.click(canvas.getByRole('button', { name: 'Report a problem' }));
+    const dialog = within(await canvas.findByRole('dialog', {}, TIMEOUT));
+    const subject = await dialog.findByRole('textbox', { name: 'Subject' }, TIMEOUT);
+    await waitFor(() => expect(subject).toHaveValue('Export is empty'), TIMEOUT);
+    await expect(dialog.getByRole('textbox', { name: 'How can we help?' })).toHaveValue(
+      'The CSV has only a header row.',
+    );
+    await expect(canvas.getByRole('button', { name: 'Close help' })).toHaveAttribute('aria-expanded', 'true');
+  },
+};
+
+/** The host's controller opens the widget on one of the user's requests. */
+export const ControllerOpenTicket: Story = {
+  render: (args) => <StoryHostWithController {...args} />,
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await userEvent.click(canvas.getByRole('button', { name: 'View request #1042' }));
+    const dialog = within(await canvas.findByRole('dialog', {}, TIMEOUT));
+    await expect(await dialog.findByRole('heading', { name: 'VPN drops every hour' }, TIMEOUT)).toBeVisible();
+    await expect(dialog.getByRole('textbox', { name: 'Your message' })).toBeVisible();
   },
 };
