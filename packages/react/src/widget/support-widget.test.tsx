@@ -56,7 +56,7 @@ async function openWithKeyboard(user: ReturnType<typeof userEvent.setup>) {
   expect(launcher.getAttribute('aria-expanded')).toBe('false');
   launcher.focus();
   await user.keyboard('{Enter}');
-  const dialog = await screen.findByRole('dialog', { name: 'Help' });
+  const dialog = await screen.findByRole('dialog', { name: 'Help' }, { timeout: 10_000 });
   return { launcher, dialog };
 }
 
@@ -92,7 +92,7 @@ describe('<SupportWidget/> over a real server', () => {
 
     // Space opens it again, where the user was.
     await user.keyboard(' ');
-    expect(await screen.findByRole('dialog', { name: 'Help' })).toBeTruthy();
+    expect(await screen.findByRole('dialog', { name: 'Help' }, { timeout: 10_000 })).toBeTruthy();
   });
 
   it('searches with highlighted results, opens an article and votes', async () => {

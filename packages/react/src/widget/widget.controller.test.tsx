@@ -51,12 +51,12 @@ describe('SupportWidgetController', () => {
     controller.subscribe(() => seen.push(controller.isOpen));
     expect(screen.queryByRole('dialog')).toBeNull();
     act(() => controller.open());
-    expect(await screen.findByRole('dialog', { name: 'Help' })).toBeTruthy();
+    expect(await screen.findByRole('dialog', { name: 'Help' }, { timeout: 10_000 })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Close help' }).getAttribute('aria-expanded')).toBe('true');
     act(() => controller.close());
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     act(() => controller.toggle());
-    expect(await screen.findByRole('dialog', { name: 'Help' })).toBeTruthy();
+    expect(await screen.findByRole('dialog', { name: 'Help' }, { timeout: 10_000 })).toBeTruthy();
     expect(seen).toEqual([true, false, true]);
   });
 
@@ -64,7 +64,7 @@ describe('SupportWidgetController', () => {
     const controller = createSupportWidgetController();
     renderWidget('u-ctl-prefill', controller);
     act(() => controller.startMessage({ subject: 'Invoice is wrong', body: 'Charged twice in May.' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Help' });
+    const dialog = await screen.findByRole('dialog', { name: 'Help' }, { timeout: 10_000 });
     const subject = (await within(dialog).findByRole('textbox', { name: 'Subject' })) as HTMLInputElement;
     expect(subject.value).toBe('Invoice is wrong');
     expect(
@@ -79,7 +79,7 @@ describe('SupportWidgetController', () => {
     const controller = createSupportWidgetController();
     renderWidget('u-ctl-ticket', controller);
     act(() => controller.openTicket(ticket.id));
-    const dialog = await screen.findByRole('dialog', { name: 'Help' });
+    const dialog = await screen.findByRole('dialog', { name: 'Help' }, { timeout: 10_000 });
     expect(
       await within(dialog).findByRole('heading', { name: 'Export broken' }, { timeout: 5_000 }),
     ).toBeTruthy();
@@ -96,7 +96,7 @@ describe('SupportWidgetController', () => {
     const controller = createSupportWidgetController();
     const { unmount } = renderWidget('u-ctl-reset', controller);
     act(() => controller.startMessage());
-    const dialog = await screen.findByRole('dialog', { name: 'Help' });
+    const dialog = await screen.findByRole('dialog', { name: 'Help' }, { timeout: 10_000 });
     await user.type(await within(dialog).findByRole('textbox', { name: 'Subject' }), 'Private matter');
     await waitFor(() =>
       expect(localStorage.getItem(widgetDraftsKey('u-ctl-reset'))).toContain('Private matter'),
@@ -105,7 +105,7 @@ describe('SupportWidgetController', () => {
     await waitFor(() => expect(localStorage.getItem(widgetDraftsKey('u-ctl-reset'))).toBeNull());
     expect(screen.queryByRole('dialog')).toBeNull();
     act(() => controller.startMessage());
-    const again = await screen.findByRole('dialog', { name: 'Help' });
+    const again = await screen.findByRole('dialog', { name: 'Help' }, { timeout: 10_000 });
     expect(((await within(again).findByRole('textbox', { name: 'Subject' })) as HTMLInputElement).value).toBe(
       '',
     );
@@ -130,7 +130,7 @@ describe('SupportWidgetController', () => {
     controller.reportError('Payment iframe timed out');
     renderWidget('u-ctl-diag', controller, { diagnostics: { appVersion: '4.2.0 (881)' } });
     act(() => controller.startMessage({ subject: 'Checkout fails', body: 'The pay button spins.' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Help' });
+    const dialog = await screen.findByRole('dialog', { name: 'Help' }, { timeout: 10_000 });
     await user.click(await within(dialog).findByRole('button', { name: 'Send request' }));
     await within(dialog).findByRole('textbox', { name: 'Your message' }, { timeout: 5_000 });
     const { rows } = await db.query<{ diagnostics: Record<string, unknown> }>(
@@ -150,7 +150,7 @@ describe('SupportWidgetController', () => {
     plain.reportError(new Error('not sent without opt-in'));
     renderWidget('u-ctl-nodiag', plain);
     act(() => plain.startMessage({ subject: 'Hello', body: 'Just a question.' }));
-    const second = await screen.findByRole('dialog', { name: 'Help' });
+    const second = await screen.findByRole('dialog', { name: 'Help' }, { timeout: 10_000 });
     await user.click(await within(second).findByRole('button', { name: 'Send request' }));
     await within(second).findByRole('textbox', { name: 'Your message' }, { timeout: 5_000 });
     const none = await db.query<{ diagnostics: Record<string, unknown> }>(

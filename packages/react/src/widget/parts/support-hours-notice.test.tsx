@@ -78,7 +78,7 @@ describe('out-of-hours notice', () => {
     const user = userEvent.setup();
     renderWidget('u-weekend');
     await user.click(screen.getByRole('button', { name: 'Open help' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Help' });
+    const dialog = await screen.findByRole('dialog', { name: 'Help' }, { timeout: 10_000 });
     const opening = createTranslator('en').formatNextOpening(
       Date.parse('2026-11-30T08:00:00Z'),
       'Europe/Berlin',
@@ -96,7 +96,7 @@ describe('out-of-hours notice', () => {
     const user = userEvent.setup();
     renderWidget('u-weekday');
     await user.click(screen.getByRole('button', { name: 'Open help' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Help' });
+    const dialog = await screen.findByRole('dialog', { name: 'Help' }, { timeout: 10_000 });
     await user.click(await within(dialog).findByRole('button', { name: 'Contact support' }));
     const promise = `We usually reply within ${createTranslator('en').formatDuration(4 * HOUR)}.`;
     expect(await within(dialog).findByText(promise)).toBeTruthy();

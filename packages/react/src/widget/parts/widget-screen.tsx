@@ -29,7 +29,20 @@ export function WidgetScreen({ widget }: WidgetPartProps): ReactNode {
     case 'thanks':
       return <p className="td-widget-thanks">{t('widget.csat.thanks')}</p>;
     case 'offline':
-      return <p className="td-widget-offline">{t('widget.offline')}</p>;
+      // Offline, the conversation and the form stay usable: messages wait in the outbox, the draft
+      // is kept, and both go out once the network is back.
+      return (
+        <>
+          <p className="td-widget-offline" role="status">
+            {t('widget.offline')}
+          </p>
+          {widget.lastView === 'conversation' && widget.ticket !== null ? (
+            <Conversation widget={widget} />
+          ) : widget.lastView === 'ticketForm' ? (
+            <TicketForm widget={widget} />
+          ) : null}
+        </>
+      );
     case 'closed':
       return null;
   }
