@@ -79,6 +79,19 @@ const AREAS: Record<string, ModelEvent[]> = {
     err('searchSuggestions'),
     err('submitTicket'),
   ],
+  // Following a link from one article to another, walked on its own for the same reason as resync.
+  articleLinks: [
+    { type: 'WIDGET.OPEN' },
+    { type: 'ARTICLE.OPEN', articleId: 'a1' },
+    { type: 'ARTICLE.OPEN', articleId: 'a2' },
+    { type: 'xstate.done.actor.loadArticle', output: article('a1') },
+    { type: 'xstate.done.actor.loadArticle', output: article('a2') },
+    err('loadArticle'),
+    { type: 'ARTICLE.VOTE', helpful: true },
+    { type: 'WIDGET.RETRY' },
+    { type: 'WIDGET.CLOSE' },
+    { type: 'NAV.BACK' },
+  ],
   // Resynchronising after a stream reset, walked on its own: in the conversation area it would
   // multiply that area's model states for two transitions.
   resync: [

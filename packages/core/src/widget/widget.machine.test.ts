@@ -201,6 +201,25 @@ describe('widgetMachine: articles', () => {
     expect(host.callsOf('searchArticles')).toHaveLength(1);
   });
 
+  it('follows a link to another article, and Back still leads where the first one came from', async () => {
+    const { state, send, host } = start();
+    send({ type: 'WIDGET.OPEN' });
+    send({ type: 'ARTICLE.OPEN', articleId: 'a1' });
+    await flush();
+    expect(state().context.article?.id).toBe('a1');
+    send({ type: 'ARTICLE.OPEN', articleId: 'a1' }); // the same article: nothing to do
+    send({ type: 'ARTICLE.OPEN', articleId: 'a2' });
+    await flush();
+    expect(state().matches({ open: { online: { article: 'ready' } } })).toBe(true);
+    expect(state().context.article?.id).toBe('a2');
+    expect(host.callsOf('loadArticle').map((c) => (c.input as { articleId: string }).articleId)).toEqual([
+      'a1',
+      'a2',
+    ]);
+    send({ type: 'NAV.BACK' });
+    expect(state().matches({ open: { online: 'home' } })).toBe(true);
+  });
+
   it('lets the user vote again when the vote did not reach the server', async () => {
     const { state, send } = start(happy({ sendFeedback: () => Promise.reject(new Error('offline')) }));
     send({ type: 'WIDGET.OPEN' });

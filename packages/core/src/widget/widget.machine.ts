@@ -285,6 +285,8 @@ export const widgetMachine = setup({
     },
     hasFreshSuggestions: ({ context }) =>
       context.suggestions.length > 0 && suggestionQueryOf(context.draft) === context.suggestionsQuery,
+    isOtherArticle: ({ context, event }) =>
+      event.type === 'ARTICLE.OPEN' && event.articleId !== context.articleId,
     isSuggestion: ({ context, event }) =>
       event.type === 'ARTICLE.OPEN' && context.suggestions.some((hit) => hit.id === event.articleId),
     canSubmitTicket: ({ context }) => context.draft.subject.trim() !== '' && context.draft.body.trim() !== '',
@@ -514,6 +516,19 @@ export const widgetMachine = setup({
               ],
               on: {
                 'NAV.BACK': [{ guard: 'articleFromForm', target: 'ticketForm' }, { target: 'home' }],
+                // A link to another article inside this one; Back still leads where the first came from.
+                'ARTICLE.OPEN': {
+                  guard: 'isOtherArticle',
+                  target: 'article',
+                  reenter: true,
+                  actions: {
+                    type: 'openArticle',
+                    params: ({ context, event }) => ({
+                      articleId: event.articleId,
+                      origin: context.articleOrigin,
+                    }),
+                  },
+                },
               },
               initial: 'loading',
               states: {

@@ -47,7 +47,7 @@ function announcementText(t: Translator['t'], a: WidgetAnnouncement): string {
     case 'suggestions.shown':
       return t('widget.deflection.title');
     case 'ticket.created':
-      return t('widget.tickets.reference', { number: a.ticketNumber });
+      return t('widget.tickets.reference', { number: String(a.ticketNumber) });
     case 'ticket.solved':
       return t('widget.tickets.solvedNotice');
     case 'message.sent':

@@ -81,7 +81,7 @@ export function RequesterPanel({
           {others.map((other) => {
             const label = (
               <>
-                <span className="td-muted">{t('agent.queue.number', { number: other.number })}</span>{' '}
+                <span className="td-muted">{t('agent.queue.number', { number: String(other.number) })}</span>{' '}
                 {other.subject}
               </>
             );

@@ -255,7 +255,7 @@ export function TicketQueue(props: TicketQueueProps): ReactElement {
                         onClick={() => onSelect(ticket.id)}
                       >
                         <span className="td-queue-number">
-                          {t('agent.queue.number', { number: ticket.number })}
+                          {t('agent.queue.number', { number: String(ticket.number) })}
                         </span>{' '}
                         <span className="td-queue-subject">{ticket.subject}</span>
                       </button>

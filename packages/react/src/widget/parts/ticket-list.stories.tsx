@@ -39,7 +39,7 @@ export const WithPromises: Story = {
     await expect(canvas.getByRole('button', { name: /wrong VAT number/ })).not.toHaveTextContent(
       /due|overdue/,
     );
-    await expect(canvas.getByRole('button', { name: /Printer offline/ })).toHaveTextContent('Request #1,060');
+    await expect(canvas.getByRole('button', { name: /Printer offline/ })).toHaveTextContent('Request #1060');
   },
 };
 
