@@ -26,6 +26,7 @@ const COMPONENTS_WITH_STORIES = [
   'widget/parts/conversation.tsx',
   'widget/parts/csat-survey.tsx',
   'widget/parts/help-center-search.tsx',
+  'widget/parts/support-hours-notice.tsx',
   'widget/parts/ticket-form.tsx',
   'widget/parts/ticket-list.tsx',
   'widget/parts/ticket-promise.tsx',
