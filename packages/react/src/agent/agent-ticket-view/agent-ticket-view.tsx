@@ -200,7 +200,9 @@ export function AgentTicketView(props: AgentTicketViewProps): ReactElement {
   return (
     <section {...rootProps} aria-labelledby={titleId}>
       <header className="td-ticket-header">
-        <h2 id={titleId}>{t('agent.ticket.title', { number: String(ticket.number), subject: ticket.subject })}</h2>
+        <h2 id={titleId}>
+          {t('agent.ticket.title', { number: String(ticket.number), subject: ticket.subject })}
+        </h2>
         <dl className="td-ticket-summary">
           <div>
             <dt>{t('agent.ticket.tier')}</dt>

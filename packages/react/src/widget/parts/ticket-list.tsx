@@ -17,7 +17,8 @@ export function TicketList({ widget }: WidgetPartProps): ReactElement {
           <button type="button" onClick={() => widget.openTicket(ticket.id)}>
             <span>{ticket.subject}</span>{' '}
             <span className="td-widget-meta">
-              {t('widget.tickets.reference', { number: String(ticket.number) })} · {t(`status.${ticket.status}`)}
+              {t('widget.tickets.reference', { number: String(ticket.number) })} ·{' '}
+              {t(`status.${ticket.status}`)}
             </span>
             <TicketPromise ticket={ticket} />
           </button>
