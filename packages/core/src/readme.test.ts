@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { type ReadmeSample, readmeSamples, typeCheckSamples } from './readme.test-support';
 
 // The ```ts samples of the READMEs are type-checked against the source, so a renamed export, a
 // changed signature or an event the machine does not know breaks this test instead of a reader's
@@ -30,36 +30,12 @@ declare const to: string;
 declare const berlin: import('@tierdesk/core').BusinessCalendar;
 `;
 
-interface Sample {
-  file: string;
-  readme: string;
-  line: number;
-  code: string;
+function samplesOf(readme: string): ReadmeSample[] {
+  const name = readme === join(coreDir, 'README.md') ? 'core' : 'root';
+  return readmeSamples(readme, join(coreDir, `readme-${name}`));
 }
 
-function samplesOf(readme: string): Sample[] {
-  const text = readFileSync(readme, 'utf8');
-  const samples: Sample[] = [];
-  for (const match of text.matchAll(/^```ts\n([\s\S]*?)^```/gm)) {
-    const line = text.slice(0, match.index).split('\n').length + 1;
-    const name = readme === join(coreDir, 'README.md') ? 'core' : 'root';
-    samples.push({
-      file: join(coreDir, `readme-${name}-${line}.sample.ts`),
-      readme,
-      line,
-      // `export {}` makes every sample a module, so samples do not see each other's names.
-      code: `${match[1] ?? ''}\nexport {};\n`,
-    });
-  }
-  return samples;
-}
-
-function typeCheck(samples: readonly Sample[]): string[] {
-  const prelude = join(coreDir, 'readme-prelude.sample.d.ts');
-  const virtual = new Map<string, string>([
-    [prelude, PRELUDE],
-    ...samples.map((s) => [s.file, s.code] as const),
-  ]);
+function typeCheck(samples: readonly ReadmeSample[]): string[] {
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
@@ -78,32 +54,16 @@ function typeCheck(samples: readonly Sample[]): string[] {
       '@tierdesk/core/widget': [join(coreDir, 'src/widget.ts')],
     },
   };
-  const host = ts.createCompilerHost(options);
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (fileName, language, onError, shouldCreate) => {
-    const code = virtual.get(fileName);
-    return code === undefined
-      ? getSourceFile(fileName, language, onError, shouldCreate)
-      : ts.createSourceFile(fileName, code, language, true);
-  };
-  const fileExists = host.fileExists.bind(host);
-  host.fileExists = (fileName) => virtual.has(fileName) || fileExists(fileName);
-  const readFile = host.readFile.bind(host);
-  host.readFile = (fileName) => virtual.get(fileName) ?? readFile(fileName);
-
-  const program = ts.createProgram([prelude, ...samples.map((s) => s.file)], options, host);
-  const diagnostics = [...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics()];
-  return diagnostics.map((d) => {
-    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-    const sample = samples.find((s) => s.file === d.file?.fileName);
-    if (!sample || !d.file || d.start === undefined) return `${d.file?.fileName ?? 'program'}: ${message}`;
-    const { line } = d.file.getLineAndCharacterOfPosition(d.start);
-    return `${sample.readme.slice(rootDir.length + 1)}:${sample.line + line}: ${message}`;
-  });
+  return typeCheckSamples(
+    samples,
+    { file: join(coreDir, 'readme-prelude.sample.d.ts'), code: PRELUDE },
+    options,
+    rootDir,
+  );
 }
 
 // A sample that must fail, checked in the same program: proves the check can fail at all.
-const broken: Sample = {
+const broken: ReadmeSample = {
   file: join(coreDir, 'readme-broken.sample.ts'),
   readme: join(coreDir, 'README.md'),
   line: 1,

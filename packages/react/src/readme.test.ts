@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { type ReadmeSample, readmeSamples, typeCheckSamples } from '../../core/src/readme.test-support';
 
 // The ```tsx and ```ts samples of this package's README are type-checked against the source, as the
 // core's are: a renamed prop or export breaks this test instead of a reader's first try. Each sample is
@@ -37,33 +37,7 @@ type Story = { parameters?: Record<string, unknown> };
 declare function Admin(): import('react').ReactElement;
 `;
 
-interface Sample {
-  file: string;
-  line: number;
-  code: string;
-}
-
-function samplesOf(readme: string): Sample[] {
-  const text = readFileSync(readme, 'utf8');
-  const samples: Sample[] = [];
-  for (const match of text.matchAll(/^```(tsx|ts)\n([\s\S]*?)^```/gm)) {
-    const line = text.slice(0, match.index).split('\n').length + 1;
-    samples.push({
-      file: join(reactDir, `readme-${line}.sample.${match[1]}`),
-      line,
-      // `export {}` makes every sample a module, so samples do not see each other's names.
-      code: `${match[2] ?? ''}\nexport {};\n`,
-    });
-  }
-  return samples;
-}
-
-function typeCheck(samples: readonly Sample[]): string[] {
-  const prelude = join(reactDir, 'readme-prelude.sample.d.ts');
-  const virtual = new Map<string, string>([
-    [prelude, PRELUDE],
-    ...samples.map((s) => [s.file, s.code] as const),
-  ]);
+function typeCheck(samples: readonly ReadmeSample[]): string[] {
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
@@ -85,44 +59,24 @@ function typeCheck(samples: readonly Sample[]): string[] {
       '@tierdesk/core/widget': [join(coreDir, 'src/widget.ts')],
     },
   };
-  const host = ts.createCompilerHost(options);
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (fileName, language, onError, shouldCreate) => {
-    const code = virtual.get(fileName);
-    return code === undefined
-      ? getSourceFile(fileName, language, onError, shouldCreate)
-      : ts.createSourceFile(
-          fileName,
-          code,
-          language,
-          true,
-          fileName.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
-        );
-  };
-  const fileExists = host.fileExists.bind(host);
-  host.fileExists = (fileName) => virtual.has(fileName) || fileExists(fileName);
-  const readFile = host.readFile.bind(host);
-  host.readFile = (fileName) => virtual.get(fileName) ?? readFile(fileName);
-  const program = ts.createProgram([prelude, ...samples.map((s) => s.file)], options, host);
-  const diagnostics = [...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics()];
-  return diagnostics.map((d) => {
-    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-    const sample = samples.find((s) => s.file === d.file?.fileName);
-    if (!sample || !d.file || d.start === undefined) return `${d.file?.fileName ?? 'program'}: ${message}`;
-    const { line } = d.file.getLineAndCharacterOfPosition(d.start);
-    return `README.md:${sample.line + line}: ${message}`;
-  });
+  return typeCheckSamples(
+    samples,
+    { file: join(reactDir, 'readme-prelude.sample.d.ts'), code: PRELUDE },
+    options,
+    reactDir,
+  );
 }
 
 // A sample that must fail, checked in the same program: proves the check can fail at all.
-const broken: Sample = {
+const broken: ReadmeSample = {
   file: join(reactDir, 'readme-broken.sample.tsx'),
+  readme: README,
   line: 1,
   code: "import { SupportWidget } from '@tierdesk/react/widget';\n<SupportWidget baseUrl={1} />;\nexport {};\n",
 };
 
 describe('README samples', () => {
-  const samples = samplesOf(README);
+  const samples = readmeSamples(README, join(reactDir, 'readme'), ['ts', 'tsx']);
   let diagnostics: string[] | undefined;
   const check = () => {
     diagnostics ??= typeCheck([...samples, broken]);
