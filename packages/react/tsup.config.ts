@@ -5,7 +5,12 @@ import { baseTsupConfig } from '../../tsup.config.base';
 export default defineConfig({
   ...baseTsupConfig,
   // `@tierdesk/react/agent` is built from the agent folder's own index.
-  entry: { index: 'src/index.ts', widget: 'src/widget.ts', agent: 'src/agent/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    widget: 'src/widget.ts',
+    'widget-kit': 'src/widget-kit.ts',
+    agent: 'src/agent/index.ts',
+  },
   // Split, so that the widget's lazy panel stays a file of its own (a bundler can only lazy-load what
   // arrives as a separate module) and the two entries share one copy of each context and class.
   splitting: true,

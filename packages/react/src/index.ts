@@ -142,27 +142,12 @@ export { TierdeskThemeProvider, type TierdeskThemeProviderProps } from './theme/
 export { TOKEN_NAMES, tokensToStyle } from './theme/tokens';
 export { useThemeRootProps } from './theme/use-theme-root-props';
 export { useTierdeskTheme } from './theme/use-tierdesk-theme';
-// <SupportWidget/> is exported from `@tierdesk/react/widget` only: imported from here, a bundler would put
-// the panel's code in the page's initial chunk with everything else this entry exports.
-export { ArticleView } from './widget/parts/article-view';
-export { Conversation } from './widget/parts/conversation';
-export { CsatSurvey } from './widget/parts/csat-survey';
-export { HelpCenterSearch } from './widget/parts/help-center-search';
-export type { WidgetPartProps } from './widget/parts/parts.types';
-export { SupportHoursNotice, type SupportHoursNoticeProps } from './widget/parts/support-hours-notice';
-export { TicketForm } from './widget/parts/ticket-form';
-export { TicketList } from './widget/parts/ticket-list';
-export { currentPromise, TicketPromise, type TicketPromiseProps } from './widget/parts/ticket-promise';
-export { WidgetErrorNotice } from './widget/parts/widget-error-notice';
-export { ArticleHitList, type ArticleHitListProps, Highlights } from './widget/parts/widget-hits';
-export { WidgetScreen } from './widget/parts/widget-screen';
-export { type UseWidgetOptions, useWidget } from './widget/use-widget';
-export { useWidgetSupportStatus } from './widget/use-widget-support-status';
-export type { WidgetConnectionOptions } from './widget/widget.connection';
+// <SupportWidget/> is exported from `@tierdesk/react/widget`, and `useWidget` with the widget's parts from
+// `@tierdesk/react/widget-kit`: from here, a bundler would put the panel's code (the widget machine,
+// XState) in the initial chunk of every page that uses the provider.
 export {
   createSupportWidgetController,
   type SupportWidgetController,
   type WidgetMessagePrefill,
 } from './widget/widget.controller';
-export type { WidgetDiagnostics, WidgetDiagnosticsOptions } from './widget/widget.diagnostics';
 export { type WidgetDraftStorage, widgetDraftsKey } from './widget/widget.drafts';

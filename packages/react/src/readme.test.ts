@@ -52,6 +52,7 @@ function typeCheck(samples: readonly ReadmeSample[]): string[] {
     paths: {
       '@tierdesk/react': [join(reactDir, 'src/index.ts')],
       '@tierdesk/react/widget': [join(reactDir, 'src/widget.ts')],
+      '@tierdesk/react/widget-kit': [join(reactDir, 'src/widget-kit.ts')],
       '@tierdesk/react/agent': [join(reactDir, 'src/agent/index.ts')],
       '@tierdesk/core': [join(coreDir, 'src/index.ts')],
       '@tierdesk/core/machines': [join(coreDir, 'src/machines.ts')],
