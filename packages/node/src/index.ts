@@ -1,5 +1,5 @@
 // @tierdesk/node — the Tierdesk server: a Web-standard fetch handler over PGlite or PostgreSQL, with
-// durable SLA timers, realtime streams and signed webhooks. Explicit named exports only.
+// durable SLA timers, realtime streams, signed webhooks and email notifications. Explicit named exports only.
 
 export {
   createNodeServer,
@@ -23,6 +23,28 @@ export {
   signIdentityToken,
 } from './auth';
 export { type Clock, createAcceleratedClock, systemClock } from './clock';
+export {
+  createEmailDispatcher,
+  createReplyToken,
+  EMAIL_LOCALES,
+  type EmailDispatcher,
+  type EmailDispatcherOptions,
+  type EmailDrainResult,
+  type EmailLocale,
+  type EmailNotificationKind,
+  type EmailOptions,
+  type EmailTransport,
+  issueReplyToken,
+  type OutgoingEmail,
+  type ReplyTokenClaims,
+  replyAddress,
+  resolveReplyToken,
+  type SmtpOptions,
+  setEmailOptOut,
+  smtpTransport,
+  tokenFromAddress,
+  verifyReplyToken,
+} from './email';
 export type { CorsOptions, HttpLimits, RequestContext, RequestMetrics } from './handler';
 export { ApiError, isApiError } from './http/api-error';
 export type { AgentIdentity, EndUserIdentity, Identity } from './identity';
@@ -44,6 +66,7 @@ export {
   createTierdesk,
   type StoreOptions,
   type Tierdesk,
+  type TierdeskEmail,
   type TierdeskOptions,
   type WorkspaceConfig,
   webhookEventType,

@@ -14,6 +14,10 @@ import * as z from 'zod/mini';
 import type { FetchHandler } from './adapters/node-exchange';
 import { type AuthenticateAgentHook, createAuthenticator, issueVisitorToken, MIN_SECRET_BYTES } from './auth';
 import { type Clock, systemClock } from './clock';
+import { createEmailDispatcher, type EmailDispatcher, type EmailOptions, setEmailOptOut } from './email';
+import { EmailOptionsSchema } from './email/email.config';
+import { emailChangeWriter } from './email/email.outbox';
+import { smtpTransport } from './email/email.transport';
 import { type CorsOptions, createFetchHandler, type RequestMetrics } from './handler';
 import { ApiError, errorResponse } from './http/api-error';
 import { clientAddress, type TrustProxy } from './http/client-address';
@@ -133,6 +137,19 @@ export interface TierdeskOptions<TExtra extends { type: string } = never> {
   writers?: readonly ChangeWriter[];
   /** Metrics hook: called once per request with route, status, error code and duration. */
   onRequest?: (info: RequestMetrics) => void;
+  /**
+   * Outbound email notifications (agent replies, solved / waiting-for-you, CSAT requests) through the
+   * outbox. Off unless set; see the README, "Email: outbound".
+   */
+  email?: EmailOptions;
+}
+
+/** The email channel of a running server (present when `email` is configured). */
+export interface TierdeskEmail {
+  /** Sends every notification mail due now (tests and scripts; the background dispatcher does it otherwise). */
+  drainOnce: EmailDispatcher['drainOnce'];
+  /** Opts a requester out of notification mails (`true`) or back in (`false`). */
+  setOptOut(workspaceId: string, requesterId: string, optedOut: boolean): Promise<void>;
 }
 
 /** A running Tierdesk server. */
@@ -143,6 +160,8 @@ export interface Tierdesk {
   db: SqlDatabase;
   /** The ticket service (core events; a custom workflow's own events type-check against `TicketService<TExtra>`). */
   tickets: TicketService<never>;
+  /** The email channel, or null when `email` is not configured. */
+  email: TierdeskEmail | null;
   /** Graceful shutdown: stops background work, ends streams, closes the database if the server opened it. */
   close(): Promise<void>;
 }
@@ -196,6 +215,15 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
     logger.warn('no serverSecret configured: anonymous visitor tokens will not survive a restart');
   }
 
+  const email =
+    options.email === undefined ? undefined : parseConfig(EmailOptionsSchema, options.email, 'email');
+  if (email !== undefined && email.tokenSecret === undefined && options.serverSecret === undefined) {
+    logger.warn(
+      'no email.tokenSecret or serverSecret configured: reply addresses will not survive a restart',
+    );
+  }
+  const emailTokenSecret = email?.tokenSecret ?? serverSecret;
+
   const assistant = options.assistant ?? knowledgeBaseAnswerer;
   const assistantTimeoutMs = options.assistantTimeoutMs ?? 5_000;
   const writers: ChangeWriter[] = [
@@ -231,6 +259,8 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
       );
       await notifyTimersChanged(tx, due);
     },
+    // Notification mails: outbox rows in the change's transaction, sent by the email dispatcher.
+    ...(email === undefined ? [] : [emailChangeWriter({ ...email, tokenSecret: emailTokenSecret })]),
     // Consequences the host adds (audit feeds, search indexing): same transaction, same fate.
     ...(options.writers ?? []),
   ];
@@ -472,6 +502,19 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
       ? {}
       : { retrySchedule: options.webhooks.retrySchedule }),
   });
+  const emailTransport =
+    email === undefined
+      ? undefined
+      : (email.transport ?? smtpTransport(email.smtp as NonNullable<typeof email.smtp>));
+  const emailDispatcher =
+    email === undefined || emailTransport === undefined
+      ? undefined
+      : createEmailDispatcher({
+          db,
+          transport: emailTransport,
+          logger,
+          ...(email.retrySchedule === undefined ? {} : { retrySchedule: email.retrySchedule }),
+        });
   for (const ws of workspaces) {
     if (ws.webhooks !== undefined) {
       await syncWebhookEndpoints(db, ws.id, ws.webhooks, {
@@ -493,6 +536,7 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
   if (background) {
     await scheduler.start();
     dispatcher.start();
+    await emailDispatcher?.start();
   }
 
   const trustProxy = options.trustProxy;
@@ -503,11 +547,31 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
       }),
     db,
     tickets,
+    email:
+      emailDispatcher === undefined
+        ? null
+        : {
+            drainOnce: () => emailDispatcher.drainOnce(),
+            setOptOut: (workspaceId, requesterId, optedOut) =>
+              setEmailOptOut(db, workspaceId, requesterId, optedOut),
+          },
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(purge);
-      await Promise.allSettled([scheduler.stop(), dispatcher.stop(), hub.close()]);
+      await Promise.allSettled([
+        scheduler.stop(),
+        dispatcher.stop(),
+        hub.close(),
+        ...(emailDispatcher === undefined ? [] : [emailDispatcher.stop()]),
+      ]);
+      if (
+        emailTransport !== undefined &&
+        'close' in emailTransport &&
+        typeof emailTransport.close === 'function'
+      ) {
+        emailTransport.close();
+      }
       if (owned) await db.close();
     },
   };
