@@ -24,10 +24,13 @@ export interface EmailDispatcherOptions {
   batchSize?: number;
 }
 
-/** What one {@link EmailDispatcher.drainOnce} did. */
+/** What one {@link EmailDispatcher.drainOnce} did (attempts whose lease another instance took over are not counted). */
 export interface EmailDrainResult {
+  /** Mails the SMTP server (or transport) accepted. */
   sent: number;
+  /** Failed attempts that will be retried. */
   retrying: number;
+  /** Mails given up: the retry schedule ran out. */
   failed: number;
 }
 
@@ -91,7 +94,7 @@ export function createEmailDispatcher(options: EmailDispatcherOptions): EmailDis
   // Only the attempt this instance claimed, and only while still pending.
   const OWN = 'id = $1 AND attempts = $2 AND delivered_at IS NULL AND failed_at IS NULL';
 
-  async function attempt(mail: ClaimedMail): Promise<'sent' | 'retrying' | 'failed'> {
+  async function attempt(mail: ClaimedMail): Promise<'sent' | 'retrying' | 'failed' | 'stale'> {
     const fields = { outboxId: mail.id, notificationId: mail.payload.notificationId, attempt: mail.attempts };
     try {
       await transport.send(mail.payload.message);
@@ -99,31 +102,39 @@ export function createEmailDispatcher(options: EmailDispatcherOptions): EmailDis
       const reason = error instanceof Error ? error.message : String(error);
       const delay = nextRetryDelay(mail.attempts, schedule);
       if (delay === undefined) {
-        await db.query(`UPDATE outbox SET failed_at = now(), last_error = $3 WHERE ${OWN}`, [
-          mail.id,
-          mail.attempts,
-          reason,
-        ]);
+        const { rowCount } = await db.query(
+          `UPDATE outbox SET failed_at = now(), last_error = $3 WHERE ${OWN}`,
+          [mail.id, mail.attempts, reason],
+        );
+        if (rowCount === 0) return 'stale';
         logger.warn('notification mail failed for good', { ...fields, error: reason });
         return 'failed';
       }
-      await db.query(
+      const { rowCount } = await db.query(
         `UPDATE outbox SET available_at = now() + $3::double precision * interval '1 millisecond', last_error = $4
           WHERE ${OWN}`,
         [mail.id, mail.attempts, delay, reason],
       );
+      if (rowCount === 0) return 'stale';
       logger.info('notification mail failed; will retry', { ...fields, error: reason, retryInMs: delay });
       return 'retrying';
     }
-    await db.transaction(async (tx) => {
-      await tx.query(`UPDATE outbox SET delivered_at = now(), last_error = NULL WHERE ${OWN}`, [
-        mail.id,
-        mail.attempts,
-      ]);
+    const recorded = await db.transaction(async (tx) => {
+      const { rowCount } = await tx.query(
+        `UPDATE outbox SET delivered_at = now(), last_error = NULL WHERE ${OWN}`,
+        [mail.id, mail.attempts],
+      );
+      if (rowCount === 0) return false;
       await tx.query('UPDATE email_notifications SET sent_at = now() WHERE id = $1', [
         mail.payload.notificationId,
       ]);
+      return true;
     });
+    if (!recorded) {
+      // The send outlasted the lease and another instance took the row over: it owns the outcome.
+      logger.warn('notification mail sent after its lease ended; another attempt owns the row', fields);
+      return 'stale';
+    }
     logger.debug('notification mail sent', fields);
     return 'sent';
   }
@@ -134,7 +145,10 @@ export function createEmailDispatcher(options: EmailDispatcherOptions): EmailDis
       const mails = await claim();
       if (mails.length === 0) return result;
       // One by one: mail servers throttle bursts, and order within a ticket's thread is kept.
-      for (const mail of mails) result[await attempt(mail)] += 1;
+      for (const mail of mails) {
+        const outcome = await attempt(mail);
+        if (outcome !== 'stale') result[outcome] += 1;
+      }
     }
   }
 

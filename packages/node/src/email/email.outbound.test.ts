@@ -201,6 +201,41 @@ describeStores('outbound email', (store) => {
     expect(await drain(server)).toEqual({ sent: 0, retrying: 0, failed: 0 });
   });
 
+  it('lets another instance send a mail whose sender stalled past its lease, recording it once', async () => {
+    const server = await start();
+    const ada = server.userClient('u-ada', 'acme', ADA);
+    const ticket = await ada.createTicket({ body: { subject: 'Stalled', body: 'Hello?' } });
+    const lee = await server.agentClient('agent-l1');
+    await lee.replyAsAgent({ params: { ticketId: ticket.id }, body: { body: 'On it.' } });
+    let release: (() => void) | undefined;
+    const stalled = createEmailDispatcher({
+      db: store.db(),
+      transport: {
+        send: () =>
+          new Promise((resolve) => {
+            release = () => resolve({ messageId: 'stalled' });
+          }),
+      },
+      leaseMs: 100,
+    });
+    const first = stalled.drainOnce();
+    while (release === undefined) await new Promise((r) => setTimeout(r, 10));
+    // Within the lease nobody else takes the row.
+    expect(await drain(server)).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await drain(server)).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    release();
+    // The stalled attempt finishes late: its outcome is not recorded over the new owner's.
+    expect(await first).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(sink.mails).toHaveLength(1);
+    const { rows } = await store
+      .db()
+      .query<{ attempts: number; delivered: boolean }>(
+        `SELECT attempts, delivered_at IS NOT NULL AS delivered FROM outbox WHERE topic = 'email'`,
+      );
+    expect(rows).toEqual([{ attempts: 2, delivered: true }]);
+  });
+
   it('retries while the mail server is down and delivers once it is back', async () => {
     const port = await freePort();
     const server = await start({ smtp: { host: '127.0.0.1', port, secure: false }, retrySchedule: [50, 50] });
