@@ -45,6 +45,17 @@ export {
   tokenFromAddress,
   verifyReplyToken,
 } from './email';
+export {
+  emailRequesterId,
+  type IgnoredReason,
+  INBOUND_EMAIL_PATHS,
+  InboundEmailError,
+  type InboundEmailFormat,
+  type InboundEmailOptions,
+  type InboundOutcome,
+  type InboundRefusal,
+} from './email/inbound';
+export { type InboundEmailJson, InboundEmailJsonSchema } from './email/inbound.schema';
 export type { CorsOptions, HttpLimits, RequestContext, RequestMetrics } from './handler';
 export { ApiError, isApiError } from './http/api-error';
 export type { AgentIdentity, EndUserIdentity, Identity } from './identity';

@@ -18,6 +18,7 @@ import { createEmailDispatcher, type EmailDispatcher, type EmailOptions, setEmai
 import { EmailOptionsSchema } from './email/email.config';
 import { emailChangeWriter } from './email/email.outbox';
 import { smtpTransport } from './email/email.transport';
+import { INBOUND_EMAIL_PATHS, type InboundEmailOptions, inboundEmailHandler } from './email/inbound';
 import { type CorsOptions, createFetchHandler, type RequestMetrics } from './handler';
 import { ApiError, errorResponse } from './http/api-error';
 import { clientAddress, type TrustProxy } from './http/client-address';
@@ -142,6 +143,12 @@ export interface TierdeskOptions<TExtra extends { type: string } = never> {
    * outbox. Off unless set; see the README, "Email: outbound".
    */
   email?: EmailOptions;
+  /**
+   * The inbound email endpoint (`POST /v1/email/inbound`, `/postmark`, `/sendgrid`): replies to
+   * notification mails become customer messages, mails from new addresses open `email` tickets.
+   * Off without it. See the README, "Email: inbound".
+   */
+  inboundEmail?: InboundEmailOptions;
 }
 
 /** The email channel of a running server (present when `email` is configured). */
@@ -429,6 +436,22 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
           });
         },
       },
+      ...(options.inboundEmail === undefined
+        ? []
+        : (Object.keys(INBOUND_EMAIL_PATHS) as (keyof typeof INBOUND_EMAIL_PATHS)[]).map((format) => ({
+            method: 'POST',
+            path: INBOUND_EMAIL_PATHS[format],
+            handle: inboundEmailHandler(
+              {
+                db,
+                tickets,
+                tokenSecret: options.inboundEmail?.tokenSecret ?? emailTokenSecret,
+                leaveTierZero,
+              },
+              options.inboundEmail as InboundEmailOptions,
+              format,
+            ),
+          }))),
     ],
   });
 

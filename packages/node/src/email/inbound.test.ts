@@ -1,0 +1,406 @@
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { describeStores, resetDatabase } from '../../tests/support/databases';
+import { startTestServer, type TestServer } from '../../tests/support/server';
+import { INBOUND_EMAIL_PATHS } from './inbound';
+import { issueReplyToken, replyAddress } from './reply-token';
+
+// The inbound endpoint over a real socket, on both stores: each accepted format, exactly-once storage,
+// refusals (spoofed sender, forged or foreign token), loops ignored, limits and authentication.
+
+const SECRET = 'inbound-secret-for-tests-0123456789';
+const SERVER_SECRET = 'server-secret-for-tests-0123456789-abcdefghijkl';
+const DOMAIN = 'reply.acme.test';
+
+describeStores('inbound email', ({ db }) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(db(), {
+      assistant: false,
+      inboundEmail: {
+        secret: SECRET,
+        replyDomain: DOMAIN,
+        workspaceId: 'acme',
+        maxAttachments: 2,
+        maxAttachmentBytes: 1024,
+      },
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  beforeEach(async () => {
+    // describeStores empties the tables before each test; the server's seeded workspaces go with them.
+    await resetDatabase(db());
+    await db().query(`INSERT INTO workspaces (id, name) VALUES ('acme', 'Acme'), ('globex', 'Globex')`);
+  });
+
+  const basic = `Basic ${Buffer.from(`postmark:${SECRET}`).toString('base64')}`;
+  const post = (
+    path: string,
+    body: BodyInit,
+    contentType: string | undefined,
+    auth: string | null = basic,
+  ): Promise<Response> =>
+    fetch(`${server.baseUrl}${path}`, {
+      method: 'POST',
+      headers: {
+        ...(contentType === undefined ? {} : { 'content-type': contentType }),
+        ...(auth === null ? {} : { authorization: auth }),
+      },
+      body,
+    });
+  const postJson = (body: unknown, path = INBOUND_EMAIL_PATHS.tierdesk, auth?: string | null) =>
+    post(path, JSON.stringify(body), 'application/json', auth);
+
+  /** A ticket of user u-ann (ann@example.com) and a reply address issued for it. */
+  async function annTicket(): Promise<{ ticketId: string; address: string }> {
+    const ann = server.userClient('u-ann', 'acme', { name: 'Ann', email: 'ann@example.com' });
+    const ticket = await ann.createTicket({ body: { subject: 'Export fails', body: 'CSV export is empty' } });
+    const token = await issueReplyToken(
+      db(),
+      { workspaceId: 'acme', ticketId: ticket.id, requesterId: 'u-ann' },
+      SERVER_SECRET,
+    );
+    return { ticketId: ticket.id, address: replyAddress(token, DOMAIN) };
+  }
+
+  async function customerMessages(ticketId: string): Promise<{ body: string; attachments?: unknown[] }[]> {
+    const { rows } = await db().query<{ event: { body: string; attachments?: unknown[] } }>(
+      `SELECT event FROM ticket_events WHERE ticket_id = $1 AND type = 'message.public'
+         AND event->>'role' = 'customer' ORDER BY seq`,
+      [ticketId],
+    );
+    return rows.map((r) => r.event);
+  }
+
+  async function ticketCount(): Promise<number> {
+    const { rows } = await db().query<{ n: number }>('SELECT count(*)::int AS n FROM tickets');
+    return rows[0]?.n ?? -1;
+  }
+
+  const QUOTED_REPLY = [
+    'Thanks, the export works now.',
+    '',
+    '--',
+    'Ann Example',
+    'Head of Ops',
+    '',
+    'On Mon, Nov 23, 2026 at 10:00 AM Acme Support <support@acme.test> wrote:',
+    '> We fixed the export.',
+    '> Let us know.',
+  ].join('\n');
+
+  it('threads a JSON reply onto its ticket once, without quote or signature, also when posted twice', async () => {
+    const { ticketId, address } = await annTicket();
+    const mail = {
+      from: 'Ann <ANN@example.com>',
+      to: [address],
+      subject: 'Re: Export fails',
+      text: QUOTED_REPLY,
+      messageId: '<reply-1@mail.example.com>',
+    };
+    const first = await postJson(mail);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ status: 'replied', ticketId });
+    const again = await postJson(mail);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ status: 'duplicate', ticketId });
+
+    const messages = await customerMessages(ticketId);
+    expect(messages.map((m) => m.body)).toEqual(['CSV export is empty', 'Thanks, the export works now.']);
+    const lee = await server.agentClient('agent-l1');
+    const view = await lee.getTicket({ params: { ticketId } });
+    expect(view.ticket.id).toBe(ticketId);
+  });
+
+  it('lands once when the same mail arrives twice at the same moment', async () => {
+    const { ticketId, address } = await annTicket();
+    const mail = {
+      from: 'ann@example.com',
+      to: address,
+      subject: 'Re',
+      text: 'Concurrent',
+      messageId: 'c-1@x',
+    };
+    const answers = await Promise.all([postJson(mail), postJson(mail)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200]);
+    expect((await customerMessages(ticketId)).filter((m) => m.body === 'Concurrent')).toHaveLength(1);
+  });
+
+  it('refuses a reply from another sender with a valid token (spoofed), storing nothing', async () => {
+    const { ticketId, address } = await annTicket();
+    const answer = await postJson({
+      from: 'mallory@evil.test',
+      to: address,
+      subject: 'Re: Export fails',
+      text: 'Please refund me',
+      messageId: 'spoof-1@evil.test',
+    });
+    expect(answer.status).toBe(403);
+    expect(await answer.json()).toMatchObject({ error: { code: 'forbidden', reason: 'sender_mismatch' } });
+    expect(await customerMessages(ticketId)).toHaveLength(1);
+    // Refused mails leave no Message-ID behind: the real one with that id is still accepted later.
+    const { rows } = await db().query('SELECT 1 FROM email_inbound_messages');
+    expect(rows).toHaveLength(0);
+  });
+
+  it('refuses a forged token and a token signed for another ticket', async () => {
+    const { ticketId, address } = await annTicket();
+    const token = address.slice('reply+'.length, address.indexOf('@'));
+    // Same token id, another signature: the MAC does not verify.
+    const flipped = `${token.slice(0, -1)}${token.endsWith('a') ? 'b' : 'a'}`;
+    const forged = await postJson({
+      from: 'ann@example.com',
+      to: replyAddress(flipped, DOMAIN),
+      subject: 'Re',
+      text: 'forged',
+    });
+    expect(forged.status).toBe(403);
+    expect(await forged.json()).toMatchObject({ error: { reason: 'token_invalid' } });
+
+    // A row edited to point at another ticket no longer verifies against the token that was sent.
+    const other = await annTicket();
+    const otherToken = other.address.slice('reply+'.length, other.address.indexOf('@'));
+    await db().query('UPDATE email_threads SET ticket_id = $1 WHERE token_id = $2', [
+      ticketId,
+      otherToken.slice(0, 16),
+    ]);
+    const moved = await postJson({
+      from: 'ann@example.com',
+      to: other.address,
+      subject: 'Re',
+      text: 'moved',
+    });
+    expect(moved.status).toBe(403);
+    expect(await moved.json()).toMatchObject({ error: { reason: 'token_invalid' } });
+    expect(await customerMessages(ticketId)).toHaveLength(1);
+    expect(await customerMessages(other.ticketId)).toHaveLength(1);
+    expect(await ticketCount()).toBe(2);
+  });
+
+  it('opens an email ticket for a new address (requester email:<address>)', async () => {
+    const answer = await postJson({
+      from: '"Bo Jones" <Bo@Example.org>',
+      to: 'support@acme.test',
+      subject: 'Cannot log in',
+      html: '<p>Hello,<br>my <b>password</b> reset never arrives.</p><script>alert(1)</script>',
+      messageId: '<new-1@example.org>',
+      attachments: [{ filename: 'screen.png', contentType: 'image/png', contentBase64: 'iVBORw0KGgo=' }],
+    });
+    expect(answer.status).toBe(201);
+    const { ticketId } = (await answer.json()) as { ticketId: string };
+    const lee = await server.agentClient('agent-l1');
+    const { ticket } = await lee.getTicket({ params: { ticketId } });
+    expect(ticket.channel).toBe('email');
+    expect(ticket.subject).toBe('Cannot log in');
+    expect(ticket.requester).toMatchObject({
+      id: 'email:bo@example.org',
+      email: 'bo@example.org',
+      name: 'Bo Jones',
+    });
+    const [message] = await customerMessages(ticketId);
+    // The HTML was converted to text: no markup (and no script) is stored.
+    expect(message?.body).toContain('my password reset never arrives.');
+    expect(message?.body).not.toMatch(/<|alert/);
+    expect(message?.attachments).toEqual([{ name: 'screen.png', contentType: 'image/png', size: 8 }]);
+  });
+
+  it('ignores bounces, auto-replies and bulk mail (202) and stores nothing', async () => {
+    const { ticketId, address } = await annTicket();
+    const base = {
+      from: 'ann@example.com',
+      to: address,
+      subject: 'Out of office',
+      text: 'Away until Monday',
+    };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...base, headers: { 'Auto-Submitted': 'auto-replied' } }, 'auto_submitted'],
+      [{ ...base, headers: { Precedence: 'bulk' } }, 'precedence'],
+      [{ ...base, headers: { 'X-Autoreply': 'yes' } }, 'auto_reply'],
+      [{ ...base, from: 'MAILER-DAEMON@mx.example.com', subject: 'Undelivered' }, 'mailer_daemon'],
+    ];
+    for (const [mail, reason] of cases) {
+      const answer = await postJson(mail);
+      expect(answer.status).toBe(202);
+      expect(await answer.json()).toEqual({ ignored: reason });
+    }
+    const bounce = [
+      'From: Mail Delivery System <bounces@mx.example.com>',
+      'To: support@acme.test',
+      'Subject: Delivery Status Notification (Failure)',
+      'Message-ID: <dsn-1@mx.example.com>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain',
+      '',
+      'Your message could not be delivered.',
+      '--b1',
+      'Content-Type: message/delivery-status',
+      '',
+      'Final-Recipient: rfc822; nobody@example.com',
+      'Action: failed',
+      'Status: 5.1.1',
+      '--b1--',
+      '',
+    ].join('\r\n');
+    const answer = await post(INBOUND_EMAIL_PATHS.tierdesk, bounce, 'message/rfc822');
+    expect(answer.status).toBe(202);
+    expect(await answer.json()).toEqual({ ignored: 'delivery_status' });
+    // Auto-Submitted: no is a person's mail.
+    const person = await postJson({ ...base, text: 'I am back', headers: { 'Auto-Submitted': 'no' } });
+    expect(person.status).toBe(200);
+    expect((await customerMessages(ticketId)).map((m) => m.body)).toEqual([
+      'CSV export is empty',
+      'I am back',
+    ]);
+    expect(await ticketCount()).toBe(1);
+  });
+
+  it('accepts raw MIME (message/rfc822) parsed with mailparser', async () => {
+    const { ticketId, address } = await annTicket();
+    const mime = [
+      'From: Ann <ann@example.com>',
+      `To: ${address}`,
+      'Subject: Re: Export fails',
+      'Message-ID: <mime-1@example.com>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="m1"',
+      '',
+      '--m1',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'Gr=C3=BC=C3=9Fe, it works.',
+      '',
+      '> old quote',
+      '--m1',
+      'Content-Type: text/csv; name="export.csv"',
+      'Content-Disposition: attachment; filename="export.csv"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('a,b\n1,2\n').toString('base64'),
+      '--m1--',
+      '',
+    ].join('\r\n');
+    const answer = await post(INBOUND_EMAIL_PATHS.tierdesk, mime, 'message/rfc822');
+    expect(answer.status).toBe(200);
+    const messages = await customerMessages(ticketId);
+    expect(messages[1]).toEqual(
+      expect.objectContaining({
+        body: 'Grüße, it works.',
+        attachments: [{ name: 'export.csv', contentType: 'text/csv', size: 8 }],
+      }),
+    );
+  });
+
+  it('accepts Postmark inbound JSON, taking the Message-ID from its headers', async () => {
+    const { ticketId, address } = await annTicket();
+    const payload = {
+      From: 'ann@example.com',
+      FromName: 'Ann',
+      FromFull: { Email: 'ann@example.com', Name: 'Ann' },
+      To: address,
+      ToFull: [{ Email: address, Name: '' }],
+      Cc: '',
+      CcFull: [],
+      Subject: 'Re: Export fails',
+      MessageID: '73e6d360-66eb-11e1-8e72-a8904824019b',
+      TextBody: 'From Postmark\n\nOn Tue, Nov 24, 2026 Acme wrote:\n> quoted',
+      HtmlBody: '<p>From Postmark</p>',
+      StrippedTextReply: 'From Postmark',
+      Headers: [
+        { Name: 'Message-ID', Value: '<pm-1@example.com>' },
+        { Name: 'X-Spam-Status', Value: 'No' },
+      ],
+      Attachments: [],
+    };
+    const first = await postJson(payload, INBOUND_EMAIL_PATHS.postmark);
+    expect(first.status).toBe(200);
+    // A retry of Postmark with a new delivery id is still the same mail (same Message-ID header).
+    const retry = await postJson(
+      { ...payload, MessageID: 'another-delivery-id' },
+      INBOUND_EMAIL_PATHS.postmark,
+    );
+    expect(await retry.json()).toEqual({ status: 'duplicate', ticketId });
+    expect((await customerMessages(ticketId)).map((m) => m.body)).toEqual([
+      'CSV export is empty',
+      'From Postmark',
+    ]);
+  });
+
+  it('accepts SendGrid Inbound Parse multipart with attachment files', async () => {
+    const { ticketId, address } = await annTicket();
+    const form = new FormData();
+    form.set('from', 'Ann <ann@example.com>');
+    form.set('to', address);
+    form.set('subject', 'Re: Export fails');
+    form.set('text', 'From SendGrid\n');
+    form.set('headers', `Message-ID: <sg-1@example.com>\nFrom: Ann <ann@example.com>\nTo: ${address}\n`);
+    form.set('attachments', '1');
+    form.set(
+      'attachment1',
+      new File([new Uint8Array([0, 255, 1, 2])], 'blob.bin', { type: 'application/octet-stream' }),
+    );
+    const answer = await fetch(`${server.baseUrl}${INBOUND_EMAIL_PATHS.sendgrid}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SECRET}` },
+      body: form,
+    });
+    expect(answer.status).toBe(200);
+    const messages = await customerMessages(ticketId);
+    expect(messages[1]).toEqual(
+      expect.objectContaining({
+        body: 'From SendGrid',
+        attachments: [{ name: 'blob.bin', contentType: 'application/octet-stream', size: 4 }],
+      }),
+    );
+  });
+
+  it('refuses an oversized attachment and too many attachments (413), storing nothing', async () => {
+    const big = Buffer.alloc(2048, 1).toString('base64');
+    const tooBig = await postJson({
+      from: 'cy@example.com',
+      to: 'support@acme.test',
+      subject: 'Big file',
+      text: 'See attached',
+      attachments: [{ filename: 'big.bin', contentType: 'application/octet-stream', contentBase64: big }],
+    });
+    expect(tooBig.status).toBe(413);
+    expect(await tooBig.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    const small = { filename: 's.txt', contentType: 'text/plain', contentBase64: 'aGk=' };
+    const tooMany = await postJson({
+      from: 'cy@example.com',
+      to: 'support@acme.test',
+      subject: 'Many files',
+      text: 'See attached',
+      attachments: [small, small, small],
+    });
+    expect(tooMany.status).toBe(413);
+    expect(await ticketCount()).toBe(0);
+  });
+
+  it('answers 400 with issue paths for a malformed JSON mail', async () => {
+    const answer = await postJson({ from: 'ann@example.com', to: 42, subject: 'x' });
+    expect(answer.status).toBe(400);
+    const body = (await answer.json()) as { error: { code: string; issues: { path: unknown[] }[] } };
+    expect(body.error.code).toBe('validation_failed');
+    expect(body.error.issues.map((i) => i.path)).toContainEqual(['to']);
+  });
+
+  it('answers 401 without the secret or with a wrong one, storing nothing', async () => {
+    const mail = { from: 'eve@example.com', to: 'support@acme.test', subject: 'Hi', text: 'Hello' };
+    const none = await postJson(mail, INBOUND_EMAIL_PATHS.tierdesk, null);
+    expect(none.status).toBe(401);
+    const wrong = await postJson(
+      mail,
+      INBOUND_EMAIL_PATHS.postmark,
+      `Basic ${Buffer.from('postmark:not-the-secret').toString('base64')}`,
+    );
+    expect(wrong.status).toBe(401);
+    const wrongBearer = await postJson(mail, INBOUND_EMAIL_PATHS.tierdesk, `Bearer ${SECRET}x`);
+    expect(wrongBearer.status).toBe(401);
+    expect(await ticketCount()).toBe(0);
+  });
+});
