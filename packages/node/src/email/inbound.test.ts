@@ -389,6 +389,41 @@ describeStores('inbound email', ({ db }) => {
     expect(body.error.issues.map((i) => i.path)).toContainEqual(['to']);
   });
 
+  it('refuses a sender that is not an address (400) and gives long addresses an id that fits', async () => {
+    const bad = await postJson({
+      from: 'Nobody <not-an-address>',
+      to: 'support@acme.test',
+      subject: 'x',
+      text: 'y',
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      error: { code: 'validation_failed', issues: [{ path: ['from'] }] },
+    });
+    expect(await ticketCount()).toBe(0);
+
+    const long = `${'a'.repeat(70)}@example.com`;
+    const answer = await postJson({ from: long, to: 'support@acme.test', subject: 'Long', text: 'Hello' });
+    expect(answer.status).toBe(201);
+    const { ticketId } = (await answer.json()) as { ticketId: string };
+    const { ticket } = await (await server.agentClient('agent-l1')).getTicket({ params: { ticketId } });
+    expect(ticket.requester.email).toBe(long);
+    expect(ticket.requester.id).toMatch(/^email:~[0-9a-f]{57}$/);
+    // The same address maps to the same requester on its next mail.
+    const again = await postJson({
+      from: long.toUpperCase(),
+      to: 'support@acme.test',
+      subject: 'Again',
+      text: 'Hi',
+    });
+    const next = (await again.json()) as { ticketId: string };
+    const { rows } = await db().query<{ requester_id: string }>(
+      'SELECT DISTINCT requester_id FROM tickets WHERE id = ANY($1)',
+      [[ticketId, next.ticketId]],
+    );
+    expect(rows).toEqual([{ requester_id: ticket.requester.id }]);
+  });
+
   it('answers 401 without the secret or with a wrong one, storing nothing', async () => {
     const mail = { from: 'eve@example.com', to: 'support@acme.test', subject: 'Hi', text: 'Hello' };
     const none = await postJson(mail, INBOUND_EMAIL_PATHS.tierdesk, null);

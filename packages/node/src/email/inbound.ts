@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Attachment, Ticket } from '@tierdesk/core';
 import EmailReplyParser from 'email-reply-parser';
 import { convert as htmlToText } from 'html-to-text';
+import * as z from 'zod/mini';
 import { ApiError, errorResponse } from '../http/api-error';
 import { readJsonBody } from '../http/request-body';
 import { createId } from '../ids';
@@ -91,11 +92,14 @@ export interface InboundEmailDeps {
 }
 
 /**
- * The requester id of a sender without an identity of the host's: `email:<address in lower case>`.
+ * The requester id of a sender without an identity of the host's: `email:<address in lower case>`, or
+ * for addresses too long for an id (over 58 characters) `email:~<first 57 hex digits of its SHA-256>`.
  * Stable, so every mail from one address lands with the same requester.
  */
 export function emailRequesterId(address: string): string {
-  return `email:${address.toLowerCase()}`;
+  const id = `email:${address.toLowerCase()}`;
+  if (id.length <= 64) return id;
+  return `email:~${createHash('sha256').update(address.toLowerCase()).digest('hex').slice(0, 57)}`;
 }
 
 function sha256(text: string): Buffer {
@@ -140,6 +144,7 @@ export function loopReason(mail: InboundEmail): IgnoredReason | null {
 }
 
 const replyParser = new EmailReplyParser();
+const SenderSchema = z.email().check(z.maxLength(254));
 const MAX_BODY_CHARS = 20_000;
 
 /**
@@ -241,6 +246,16 @@ export async function receiveInboundEmail(
 ): Promise<InboundOutcome> {
   const ignored = loopReason(mail);
   if (ignored !== null) return { ignored };
+  // The sender becomes the requester's email: it must be an address (what the ticket schema accepts).
+  if (!z.safeParse(SenderSchema, mail.from).success) {
+    throw new ApiError(
+      'validation_failed',
+      'Invalid body: the sender is not an email address (at body.from)',
+      {
+        issues: [{ path: ['from'], code: 'invalid_format', message: 'Expected an email address.' }],
+      },
+    );
+  }
   const attachments = checkAttachments(
     mail,
     options.maxAttachments ?? 10,
