@@ -127,6 +127,28 @@ describeStores('inbound email', ({ db }) => {
     expect((await customerMessages(ticketId)).filter((m) => m.body === 'Concurrent')).toHaveLength(1);
   });
 
+  it('opens a follow-up ticket for the same requester when the replied-to ticket is closed', async () => {
+    const { ticketId, address } = await annTicket();
+    const ann = server.userClient('u-ann', 'acme', { name: 'Ann', email: 'ann@example.com' });
+    const target = await ann.createTicket({ body: { subject: 'Target', body: 'merge target' } });
+    const lee = await server.agentClient('agent-l1');
+    const merged = await lee.mergeTicket({ params: { ticketId }, body: { into: target.id } });
+    expect(merged.status).toBe('closed');
+    const answer = await postJson({
+      from: 'ann@example.com',
+      to: address,
+      subject: 'Re: Export fails',
+      text: 'Back again',
+    });
+    expect(answer.status).toBe(201);
+    const { ticketId: followUp } = (await answer.json()) as { ticketId: string };
+    expect(followUp).not.toBe(ticketId);
+    const { ticket } = await lee.getTicket({ params: { ticketId: followUp } });
+    expect(ticket).toMatchObject({ channel: 'email', requester: { id: 'u-ann', email: 'ann@example.com' } });
+    expect((await customerMessages(followUp)).map((m) => m.body)).toEqual(['Back again']);
+    expect(await customerMessages(ticketId)).toHaveLength(1);
+  });
+
   it('refuses a reply from another sender with a valid token (spoofed), storing nothing', async () => {
     const { ticketId, address } = await annTicket();
     const answer = await postJson({

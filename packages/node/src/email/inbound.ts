@@ -306,6 +306,28 @@ export async function receiveInboundEmail(
         id: stored.requesterId,
         ...(stored.data.requester.name === undefined ? {} : { name: stored.data.requester.name }),
       };
+      if (stored.data.status === 'closed') {
+        // A closed ticket takes no messages; refusing would make the provider retry and then drop the
+        // mail. The answer opens a follow-up ticket for the same requester instead.
+        const followUp = await deps.tickets.create(
+          {
+            workspaceId: claims.workspaceId,
+            requester: stored.data.requester,
+            actor,
+            subject: mail.subject.trim().slice(0, 300) || stored.data.subject,
+            body,
+            attachments,
+            channel: 'email',
+          },
+          { tx },
+        );
+        outcome = { status: 'created', ticketId: followUp.id };
+        await tx.query(
+          'UPDATE email_inbound_messages SET ticket_id = $3 WHERE workspace_id = $1 AND message_id = $2',
+          [workspaceId, key, outcome.ticketId],
+        );
+        return outcome;
+      }
       const ticket = (await deps.tickets.dispatchIn(
         tx,
         { workspaceId: claims.workspaceId, ticketId: claims.ticketId, requesterId: claims.requesterId },
