@@ -211,7 +211,28 @@ describeStores('event hub', ({ db, kind, openAnother }) => {
     return client;
   }
 
+  /**
+   * Waits until no transaction older than the newest event is still open anywhere on the server: a
+   * replay serves only events below that horizon (later rows follow live), and the PostgreSQL server
+   * is shared with the other suites running at the same time, whose transactions hold it back.
+   */
+  async function settled(): Promise<void> {
+    await expect
+      .poll(
+        async () => {
+          const { rows } = await db().query<{ ok: boolean }>(
+            `SELECT coalesce((SELECT max(xact_id) FROM ticket_events) < pg_snapshot_xmin(pg_current_snapshot()), true) AS ok`,
+          );
+          return rows[0]?.ok;
+        },
+        { timeout: 15_000, interval: 20 },
+      )
+      .toBe(true);
+  }
+
   async function openReady(server: TestServer, identity: Identity, headers: Record<string, string> = {}) {
+    // A resuming client is promised the replay before `stream.ready`: only once it is settled.
+    if (headers['last-event-id'] !== undefined) await settled();
     const client = await open(server, identity, headers);
     await client.waitFor(isReady);
     return client;
