@@ -446,6 +446,32 @@ describeStores('inbound email', ({ db }) => {
     expect(rows).toEqual([{ requester_id: ticket.requester.id }]);
   });
 
+  it('survives malformed mail: NUL characters, nameless attachments, garbage MIME, bad forms', async () => {
+    const answer = await postJson({
+      from: 'dee@example.com',
+      to: 'support@acme.test',
+      subject: 'Nul\u0000 in subject',
+      text: 'Text with \u0000 a NUL',
+      attachments: [{ filename: ' ', contentType: 'text/plain', contentBase64: 'aGk=' }],
+    });
+    expect(answer.status).toBe(201);
+    const { ticketId } = (await answer.json()) as { ticketId: string };
+    const [message] = await customerMessages(ticketId);
+    expect(message?.body).toBe('Text with  a NUL');
+    expect(message?.attachments).toEqual([{ name: 'attachment', contentType: 'text/plain', size: 2 }]);
+
+    const garbage = await post(
+      INBOUND_EMAIL_PATHS.tierdesk,
+      new Uint8Array([0, 159, 146, 150, 255, 10, 13]),
+      'message/rfc822',
+    );
+    expect(garbage.status).toBe(400);
+    const badForm = await post(INBOUND_EMAIL_PATHS.sendgrid, 'not a form', 'multipart/form-data; boundary=x');
+    expect(badForm.status).toBe(400);
+    const wrongType = await post(INBOUND_EMAIL_PATHS.postmark, '<xml/>', 'text/xml');
+    expect(wrongType.status).toBe(415);
+  });
+
   it('answers 401 without the secret or with a wrong one, storing nothing', async () => {
     const mail = { from: 'eve@example.com', to: 'support@acme.test', subject: 'Hi', text: 'Hello' };
     const none = await postJson(mail, INBOUND_EMAIL_PATHS.tierdesk, null);

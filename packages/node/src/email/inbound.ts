@@ -213,6 +213,12 @@ async function readMail(
   return format === 'postmark' ? fromPostmark(value) : fromJsonShape(value);
 }
 
+// PostgreSQL text and jsonb cannot hold NUL; mail can carry it (broken clients, fuzzers). It never
+// means anything in a message, so it is dropped rather than failing the mail.
+function clean(text: string): string {
+  return text.replaceAll('\0', '');
+}
+
 function checkAttachments(mail: InboundEmail, maxCount: number, maxBytes: number): Attachment[] {
   if (mail.attachments.length > maxCount) {
     throw new ApiError('payload_too_large', `At most ${maxCount} attachments per mail.`, {
@@ -225,7 +231,11 @@ function checkAttachments(mail: InboundEmail, maxCount: number, maxBytes: number
         issues: [{ path: ['attachments', i], code: 'too_big', message: `At most ${maxBytes} bytes.` }],
       });
     }
-    return { name: a.filename.slice(0, 255), contentType: a.contentType.slice(0, 255), size: a.size };
+    return {
+      name: (clean(a.filename).trim() || 'attachment').slice(0, 255),
+      contentType: clean(a.contentType).slice(0, 255),
+      size: a.size,
+    };
   });
 }
 
@@ -261,7 +271,7 @@ export async function receiveInboundEmail(
     options.maxAttachments ?? 10,
     options.maxAttachmentBytes ?? 5 * 1024 * 1024,
   );
-  const body = replyText(mail) || '(no text)';
+  const body = clean(replyText(mail)).trim() || '(no text)';
   if (body.length > MAX_BODY_CHARS) {
     throw new ApiError('payload_too_large', `The message text exceeds ${MAX_BODY_CHARS} characters.`);
   }
@@ -314,7 +324,7 @@ export async function receiveInboundEmail(
             workspaceId: claims.workspaceId,
             requester: stored.data.requester,
             actor,
-            subject: mail.subject.trim().slice(0, 300) || stored.data.subject,
+            subject: clean(mail.subject).trim().slice(0, 300) || stored.data.subject,
             body,
             attachments,
             channel: 'email',
@@ -343,7 +353,7 @@ export async function receiveInboundEmail(
           workspaceId,
           requester: { id: requesterId, email: mail.from, ...(name === undefined ? {} : { name }), tags: [] },
           actor: { type: 'customer', id: requesterId, ...(name === undefined ? {} : { name }) },
-          subject: mail.subject.trim().slice(0, 300) || '(no subject)',
+          subject: clean(mail.subject).trim().slice(0, 300) || '(no subject)',
           body,
           attachments,
           channel: 'email',
