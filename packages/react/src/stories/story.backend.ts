@@ -678,7 +678,7 @@ export function createStoryBackend(scenario: StoryScenario = {}): StoryBackend {
     return new Response(body, { status: 200, headers: SSE_HEADERS });
   }
 
-  async function answer(request: Request): Promise<Response> {
+  async function answer(request: Request, signal: AbortSignal): Promise<Response> {
     const url = new URL(request.url);
     let found: { name: RouteName; route: RouteDef; params: Record<string, string> } | undefined;
     for (const [name, route] of Object.entries(routes) as [RouteName, RouteDef][]) {
@@ -697,7 +697,7 @@ export function createStoryBackend(scenario: StoryScenario = {}): StoryBackend {
     const call: StoryCall = { route: name, status: null, body: text === '' ? undefined : JSON.parse(text) };
     calls.push(call);
     if (scenario.offline === true) throw new TypeError('Failed to fetch');
-    if (hangs(name)) return never(request.signal);
+    if (hangs(name)) return never(signal);
     if (scenario.latencyMs !== undefined && scenario.latencyMs > 0) {
       await new Promise((resolve) => setTimeout(resolve, scenario.latencyMs));
     }
@@ -710,7 +710,7 @@ export function createStoryBackend(scenario: StoryScenario = {}): StoryBackend {
         scenario.error ?? {};
       return respond(errorResponse(code, message, scenario.error?.issues));
     }
-    if (route.stream) return respond(openStream(request.signal));
+    if (route.stream) return respond(openStream(signal));
     const parse = (schema: RouteDef['params'], value: unknown, where: string) => {
       if (schema === undefined) return { ok: true as const, value: undefined };
       const result = schema.safeParse(value);
@@ -746,8 +746,14 @@ export function createStoryBackend(scenario: StoryScenario = {}): StoryBackend {
     }
   }
 
-  const fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> =>
-    answer(new Request(input, init));
+  // The caller's own signal, not the copy's: Node's `new Request(request)` makes a signal that follows
+  // the original only through a weak reference, so a copy nobody else holds can be collected and an
+  // abort never arrive (a hanging route then hangs for good — seen in CI under memory pressure).
+  const fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : request.signal);
+    return answer(request, signal);
+  };
 
   return {
     fetch,
