@@ -19,6 +19,8 @@ import {
   type TimelineEventDraft,
   toErrorIssues,
 } from '@tierdesk/core';
+// The server's own requester view (a pure function), so the stories hide exactly what the API hides.
+import { toRequesterView } from '../../../node/src/tickets/ticket.view';
 import {
   STORY_AGENT,
   STORY_AGENTS,
@@ -100,21 +102,6 @@ const INTERNAL_EVENTS = new Set<TimelineEvent['type']>([
   'sla.breached',
   'sla.met',
 ]);
-
-/** The ticket as its requester sees it (what the server's `toRequesterView` leaves). */
-function requesterView(ticket: Ticket): Ticket {
-  const { problemId: _problemId, ...links } = ticket.links;
-  return {
-    ...ticket,
-    assigneeId: null,
-    groupId: null,
-    tags: [],
-    customFields: {},
-    vendor: null,
-    links,
-    sla: ticket.sla.filter((clock) => clock.kind === 'sla'),
-  };
-}
 
 /** A page of `items` after the offset cursor. */
 function page<T>(items: readonly T[], cursor: string | undefined, limit: number) {
@@ -254,7 +241,7 @@ export function createStoryBackend(scenario: StoryScenario = {}): StoryBackend {
     for (const event of appended) {
       if (!INTERNAL_EVENTS.has(event.type)) push({ type: 'timeline.appended', ticketId: ticket.id, event });
     }
-    push({ type: 'ticket.updated', ticket: requesterView(r.ticket) });
+    push({ type: 'ticket.updated', ticket: toRequesterView(r.ticket) });
     return r.ticket;
   };
   const agentActor = { type: 'agent' as const, id: STORY_AGENT.id, name: STORY_AGENT.name };
@@ -365,20 +352,20 @@ export function createStoryBackend(scenario: StoryScenario = {}): StoryBackend {
 
   const handlers: Handlers = {
     // ——— end user ———
-    createTicket: ({ body }) => requesterView(openTicket(body).ticket),
+    createTicket: ({ body }) => toRequesterView(openTicket(body).ticket),
     listMyTickets: ({ query }) => {
-      const items = mine().map((r) => requesterView(r.ticket));
+      const items = mine().map((r) => toRequesterView(r.ticket));
       return page(items, query.cursor, query.limit);
     },
     getMyTicket: ({ params }) => {
       const r = record(params.ticketId, true);
       return {
-        ticket: requesterView(r.ticket),
+        ticket: toRequesterView(r.ticket),
         events: r.events.filter((e) => !INTERNAL_EVENTS.has(e.type)),
       };
     },
     replyAsUser: ({ params, body }) =>
-      requesterView(reply(record(params.ticketId, true), 'customer', body.body)),
+      toRequesterView(reply(record(params.ticketId, true), 'customer', body.body)),
     submitCsat: ({ params, body }) => {
       const r = record(params.ticketId, true);
       if (r.ticket.status !== 'solved') {
@@ -386,9 +373,9 @@ export function createStoryBackend(scenario: StoryScenario = {}): StoryBackend {
       }
       const csat = { ...body, at: now() };
       const event = append(r, { type: 'csat.submitted', at: csat.at, actor: customerActor, csat });
-      return requesterView(commit(r, { ...r.ticket, csat }, [event]));
+      return toRequesterView(commit(r, { ...r.ticket, csat }, [event]));
     },
-    answerAssistant: ({ params }) => requesterView(record(params.ticketId, true).ticket),
+    answerAssistant: ({ params }) => toRequesterView(record(params.ticketId, true).ticket),
     searchArticles: ({ query }) => ({ items: searchHits(articles, query.q, query.locale, query.limit) }),
     getArticle: ({ params }) => {
       const index = articles.findIndex((a) => a.id === params.articleId && a.published);
