@@ -180,6 +180,9 @@ describe('<SupportWidget/> over a real server', () => {
     await waitFor(() => expect(dialog.querySelector('.td-widget-thread strong')?.textContent).toBe('Lee'), {
       timeout: 5_000,
     });
+    // Screen-reader users hear it: the polite live region says who wrote.
+    const live = document.querySelector('[aria-live="polite"]') as HTMLElement;
+    await waitFor(() => expect(live.textContent).toBe('New message from Support'));
   }, 20_000);
 
   it('without baseUrl and without a provider fails loudly with a typed error', async () => {
