@@ -26,6 +26,7 @@ export { type Clock, createAcceleratedClock, systemClock } from './clock';
 export {
   createEmailDispatcher,
   createReplyToken,
+  createUnsubscribeToken,
   EMAIL_LOCALES,
   type EmailDispatcher,
   type EmailDispatcherOptions,
@@ -43,7 +44,11 @@ export {
   setEmailOptOut,
   smtpTransport,
   tokenFromAddress,
+  UNSUBSCRIBE_PATH,
+  type UnsubscribeClaims,
+  unsubscribeUrl,
   verifyReplyToken,
+  verifyUnsubscribeToken,
 } from './email';
 export {
   emailRequesterId,
@@ -61,6 +66,7 @@ export { ApiError, isApiError } from './http/api-error';
 export type { AgentIdentity, EndUserIdentity, Identity } from './identity';
 export { consoleLogger, type LogFields, type Logger, silentLogger } from './logger';
 export { normalizeMarkdownHref, normalizeMarkdownImageSrc, parseMarkdown } from './markdown';
+export { DEMO_WORKSPACE_ID, demoWorkspace, type SeedResult, seedDemoData } from './seed';
 export {
   createPgliteDatabase,
   createPostgresDatabase,

@@ -19,6 +19,7 @@ import { EmailOptionsSchema } from './email/email.config';
 import { emailChangeWriter } from './email/email.outbox';
 import { smtpTransport } from './email/email.transport';
 import { INBOUND_EMAIL_PATHS, type InboundEmailOptions, inboundEmailHandler } from './email/inbound';
+import { UNSUBSCRIBE_PATH, unsubscribeHandler } from './email/unsubscribe';
 import { type CorsOptions, createFetchHandler, type RequestMetrics } from './handler';
 import { ApiError, errorResponse } from './http/api-error';
 import { clientAddress, type TrustProxy } from './http/client-address';
@@ -294,6 +295,14 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
     capacity: options.limits?.visitorTokens?.burst ?? 10,
     refillPerSecond: options.limits?.visitorTokens?.perSecond ?? 1 / 6,
   });
+  // Unsubscribe links are public: a few per address and second is plenty for people and mail clients.
+  const unsubscribeLimiter = createRateLimiter({ capacity: 20, refillPerSecond: 1 });
+  // Mail providers post from a handful of addresses, so the inbound limit is per address and generous.
+  const inboundRate = options.inboundEmail?.rateLimit ?? { burst: 300, perSecond: 50 };
+  const inboundLimiter =
+    inboundRate === false
+      ? undefined
+      : createRateLimiter({ capacity: inboundRate.burst, refillPerSecond: inboundRate.perSecond });
   const rateOptions = options.limits?.rateLimit ?? { burst: 60, perSecond: 10 };
   const limiter =
     rateOptions === false
@@ -436,11 +445,22 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
           });
         },
       },
+      ...(email === undefined
+        ? []
+        : ['GET', 'POST'].map((method) => ({
+            method,
+            path: UNSUBSCRIBE_PATH,
+            rateLimit: (key: string) => unsubscribeLimiter.take(addressBucket(key)),
+            handle: unsubscribeHandler({ db, tokenSecret: emailTokenSecret }),
+          }))),
       ...(options.inboundEmail === undefined
         ? []
         : (Object.keys(INBOUND_EMAIL_PATHS) as (keyof typeof INBOUND_EMAIL_PATHS)[]).map((format) => ({
             method: 'POST',
             path: INBOUND_EMAIL_PATHS[format],
+            ...(inboundLimiter === undefined
+              ? {}
+              : { rateLimit: (key: string) => inboundLimiter.take(addressBucket(key)) }),
             handle: inboundEmailHandler(
               {
                 db,

@@ -1,3 +1,4 @@
+import type { Ticket } from '@tierdesk/core';
 import * as z from 'zod/mini';
 import { EMAIL_LOCALES } from './email.messages';
 
@@ -49,8 +50,23 @@ export interface EmailOptions {
    * The app's ticket page: `{ticketId}` is replaced by the ticket id; without it `/tickets/<id>` is appended.
    */
   appUrl: string;
-  /** Language of the mails. Default `en`. */
+  /**
+   * Language of the mails when the requester's is unknown. Default `en`. Each mail is written in the
+   * requester's language when {@link EmailOptions.localeOf} or the widget's diagnostics name one that is
+   * supported.
+   */
   locale?: (typeof EMAIL_LOCALES)[number] | undefined;
+  /**
+   * The requester's language, from the host's user records (`'de'`, `'de-AT'`, …; unsupported or undefined
+   * falls back to the locale the widget reported with the ticket, then to `locale`).
+   */
+  localeOf?: ((ticket: Ticket) => string | undefined | Promise<string | undefined>) | undefined;
+  /**
+   * The public base URL of this API (`https://support-api.acme.example`, with a path prefix if it is
+   * mounted under one). With it every mail carries a one-click unsubscribe link (`List-Unsubscribe` +
+   * `List-Unsubscribe-Post`, RFC 8058) and the same link in its footer.
+   */
+  publicUrl?: string | undefined;
   /** Time zone of dates in mails (IANA name). Default `UTC`. */
   timeZone?: string | undefined;
   /** Waits between delivery attempts, ms (default: the webhook schedule, about three days). */
@@ -79,6 +95,12 @@ export const EmailOptionsSchema = z
       }),
     ),
     appUrl: z.url(),
+    publicUrl: z.optional(z.url({ protocol: /^https?$/ })),
+    localeOf: z.optional(
+      z.custom<NonNullable<EmailOptions['localeOf']>>((value) => typeof value === 'function', {
+        message: 'localeOf must be a function',
+      }),
+    ),
     locale: z._default(z.enum(EMAIL_LOCALES), 'en'),
     timeZone: z._default(
       z.string().check(

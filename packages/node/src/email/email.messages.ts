@@ -18,6 +18,7 @@ interface EmailCatalog {
   openTicket: string;
   replyHint: string;
   footer: string;
+  unsubscribe: string;
 }
 
 // Server-side twin of packages/react/src/i18n/messages: plain strings, `{name}` placeholders, no markup.
@@ -46,6 +47,7 @@ const CATALOGS: Record<EmailLocale, EmailCatalog> = {
     openTicket: 'View your request: {url}',
     replyHint: 'You can answer this email directly; your reply is added to the request.',
     footer: 'This is an automatic message about request #{number}.',
+    unsubscribe: 'Stop these emails: {url}',
   },
   de: {
     subject: {
@@ -73,6 +75,7 @@ const CATALOGS: Record<EmailLocale, EmailCatalog> = {
     openTicket: 'Ihre Anfrage ansehen: {url}',
     replyHint: 'Sie können direkt auf diese E-Mail antworten; Ihre Antwort wird der Anfrage hinzugefügt.',
     footer: 'Dies ist eine automatische Nachricht zu Anfrage #{number}.',
+    unsubscribe: 'Diese E-Mails abbestellen: {url}',
   },
 };
 
@@ -118,6 +121,8 @@ export interface NotificationContent {
   locale: EmailLocale;
   /** IANA time zone of dates in the mail. */
   timeZone: string;
+  /** The requester's one-click unsubscribe link (footer), when the server knows its public URL. */
+  unsubscribeUrl?: string | undefined;
 }
 
 /** A rendered notification: subject, plain text and HTML (everything user-supplied escaped). */
@@ -179,6 +184,9 @@ export function renderNotification(content: NotificationContent): RenderedNotifi
     '',
     '-- ',
     footer,
+    ...(content.unsubscribeUrl === undefined
+      ? []
+      : [fill(catalog.unsubscribe, { url: content.unsubscribeUrl })]),
     '',
   ].join('\n');
 
@@ -197,7 +205,13 @@ export function renderNotification(content: NotificationContent): RenderedNotifi
     ...(promise === null ? [] : [paragraph(promise)]),
     `<p><a href="${escapeHtml(content.url)}">${linkLabel}</a></p>`,
     paragraph(catalog.replyHint),
-    `<hr><p style="color:#666;font-size:12px;">${escapeHtml(footer)}</p>`,
+    `<hr><p style="color:#666;font-size:12px;">${escapeHtml(footer)}${
+      content.unsubscribeUrl === undefined
+        ? ''
+        : ` <a href="${escapeHtml(content.unsubscribeUrl)}">${escapeHtml(
+            fill(catalog.unsubscribe, { url: '' }).replace(/[:\s]+$/, ''),
+          )}</a>`
+    }</p>`,
     '</body></html>',
   ].join('\n');
 

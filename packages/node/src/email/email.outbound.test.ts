@@ -21,6 +21,13 @@ function header(mail: { parsed: { headers: Map<string, unknown> } }, name: strin
   return String(value);
 }
 
+// mailparser folds List-* headers into one object: read them from the raw header block (unfolded).
+function rawHeader(mail: { raw: string }, name: string): string | undefined {
+  const head = mail.raw.split(/\r?\n\r?\n/)[0]?.replace(/\r?\n[ \t]+/g, ' ') ?? '';
+  const line = head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  return line?.slice(name.length + 1).trim();
+}
+
 describeStores('outbound email', (store) => {
   let sink: SmtpSink;
   const servers: TestServer[] = [];
@@ -175,6 +182,96 @@ describeStores('outbound email', (store) => {
     expect(sink.mails[0]?.parsed.subject).toBe(`Neue Antwort auf Ihre Anfrage #${ticket.number}: Rechnung`);
     expect(sink.mails[0]?.parsed.text).toContain('Hallo Ada,');
     expect(sink.mails[0]?.parsed.text).toMatch(/Wir möchten Ihre Anfrage bis .+ lösen\./);
+  });
+
+  it("writes each mail in the requester's language: the host's answer first, then the widget's locale", async () => {
+    const server = await start({
+      localeOf: (ticket) => (ticket.requester.id === 'u-bo' ? 'de' : undefined),
+    });
+    const lee = await server.agentClient('agent-l1');
+    const ada = server.userClient('u-ada', 'acme', ADA);
+    const austrian = await ada.createTicket({
+      body: { subject: 'Rechnung', body: 'Doppelt belastet.', diagnostics: { locale: 'de-AT' } },
+    });
+    const french = await ada.createTicket({
+      body: { subject: 'Facture', body: 'Deux fois.', diagnostics: { locale: 'fr-FR' } },
+    });
+    const bo = server.userClient('u-bo', 'acme', { name: 'Bo', email: 'bo@example.com' });
+    const hosts = await bo.createTicket({ body: { subject: 'Login', body: 'Geht nicht.' } });
+    for (const ticket of [austrian, french, hosts]) {
+      await lee.replyAsAgent({ params: { ticketId: ticket.id }, body: { body: 'OK.' } });
+    }
+    expect((await drain(server)).sent).toBe(3);
+    const subjects = new Map(sink.mails.map((m) => [m.parsed.subject, m]));
+    expect(subjects.has(`Neue Antwort auf Ihre Anfrage #${austrian.number}: Rechnung`)).toBe(true);
+    // French is not a mail language: the server's default (English).
+    expect(subjects.has(`New reply on your request #${french.number}: Facture`)).toBe(true);
+    expect(subjects.has(`Neue Antwort auf Ihre Anfrage #${hosts.number}: Login`)).toBe(true);
+  });
+
+  it('carries a one-click unsubscribe link (RFC 8058) that a GET never triggers and a POST does', async () => {
+    const server = await start({ publicUrl: 'https://support-api.acme.test' });
+    const ada = server.userClient('u-ada', 'acme', ADA);
+    const ticket = await ada.createTicket({
+      body: { subject: 'Export', body: 'Empty.', diagnostics: { locale: 'de' } },
+    });
+    const lee = await server.agentClient('agent-l1');
+    await lee.replyAsAgent({ params: { ticketId: ticket.id }, body: { body: 'Fixed.' } });
+    expect((await drain(server)).sent).toBe(1);
+    const mail = sink.mails[0] as (typeof sink.mails)[number];
+    expect(rawHeader(mail, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+    const link = /^<(https:\/\/support-api\.acme\.test\/v1\/email\/unsubscribe\?[^>]+)>$/.exec(
+      rawHeader(mail, 'list-unsubscribe') ?? '',
+    )?.[1];
+    if (link === undefined) throw new Error(`no List-Unsubscribe: ${rawHeader(mail, 'list-unsubscribe')}`);
+    expect(mail.parsed.text).toContain(`Diese E-Mails abbestellen: ${link}`);
+    expect(mail.parsed.html).toContain(`href="${link.replaceAll('&', '&amp;')}"`);
+    const local = (u: string) => {
+      const url = new URL(u);
+      return `${server.baseUrl}${url.pathname}${url.search}`;
+    };
+
+    // Link scanners fetch links: a GET only shows the confirmation form.
+    const shown = await fetch(local(link));
+    expect(shown.status).toBe(200);
+    expect(shown.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await shown.text()).toContain('<form method="post"');
+    await lee.replyAsAgent({ params: { ticketId: ticket.id }, body: { body: 'Still subscribed.' } });
+    expect((await drain(server)).sent).toBe(1);
+
+    // A tampered link changes nothing.
+    const forged = new URL(link);
+    forged.searchParams.set('token', `${forged.searchParams.get('token')?.slice(0, -2)}xx`);
+    const refused = await fetch(local(forged.toString()), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.code).toBe('bad_request');
+
+    // The mail client's one-click POST, without any login.
+    const done = await fetch(local(link), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Sie sind abgemeldet.');
+    await lee.replyAsAgent({ params: { ticketId: ticket.id }, body: { body: 'Muted now.' } });
+    expect(await drain(server)).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(sink.mails).toHaveLength(2);
+
+    // The confirmation page's undo switches mails back on.
+    const undo = await fetch(local(link), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'action=resubscribe',
+    });
+    expect(undo.status).toBe(200);
+    await lee.replyAsAgent({ params: { ticketId: ticket.id }, body: { body: 'Back.' } });
+    expect((await drain(server)).sent).toBe(1);
+    expect(sink.mails[2]?.parsed.text).toContain('Back.');
   });
 
   it('sends each mail once when two dispatchers drain the outbox at the same time', async () => {

@@ -4,8 +4,14 @@ import type { SqlExecutor } from '../store';
 import type { ChangeWriter, TicketChange } from '../tickets/ticket.service';
 import { OUTBOX_CHANNEL } from '../webhooks/webhook.outbox';
 import type { OutgoingEmail, ParsedEmailOptions } from './email.config';
-import { type EmailNotificationKind, renderNotification } from './email.messages';
+import {
+  EMAIL_LOCALES,
+  type EmailLocale,
+  type EmailNotificationKind,
+  renderNotification,
+} from './email.messages';
 import { issueReplyToken, replyAddress } from './reply-token';
+import { createUnsubscribeToken, unsubscribeUrl } from './unsubscribe';
 
 /** The outbox topic of notification mails. */
 export const EMAIL_OUTBOX_TOPIC = 'email';
@@ -100,6 +106,23 @@ export async function setEmailOptOut(
   }
 }
 
+/** The supported mail language a locale tag names (`de-AT` → `de`), else undefined. */
+export function emailLocaleOf(tag: string | null | undefined): EmailLocale | undefined {
+  const language = tag?.trim().toLowerCase().split(/[-_]/)[0];
+  return EMAIL_LOCALES.find((l) => l === language);
+}
+
+// The host's answer first (it knows its users), then what the widget reported with the ticket.
+async function localeFor(tx: SqlExecutor, options: ParsedEmailOptions, ticket: Ticket): Promise<EmailLocale> {
+  const fromHost = emailLocaleOf(await options.localeOf?.(ticket));
+  if (fromHost !== undefined) return fromHost;
+  const { rows } = await tx.query<{ locale: string | null }>(
+    `SELECT diagnostics->>'locale' AS locale FROM tickets WHERE workspace_id = $1 AND id = $2`,
+    [ticket.workspaceId, ticket.id],
+  );
+  return emailLocaleOf(rows[0]?.locale) ?? options.locale;
+}
+
 async function enqueueNotice(
   tx: SqlExecutor,
   options: ParsedEmailOptions & { tokenSecret: string },
@@ -123,14 +146,27 @@ async function enqueueNotice(
     { workspaceId: ticket.workspaceId, ticketId: ticket.id, requesterId: ticket.requester.id },
     options.tokenSecret,
   );
+  const locale = await localeFor(tx, options, ticket);
+  const unsubscribe =
+    options.publicUrl === undefined
+      ? undefined
+      : unsubscribeUrl(
+          options.publicUrl,
+          createUnsubscribeToken(
+            { workspaceId: ticket.workspaceId, requesterId: ticket.requester.id },
+            options.tokenSecret,
+          ),
+          locale,
+        );
   const rendered = renderNotification({
     kind: notice.kind,
     ticket,
     body: notice.body,
     authorName: notice.authorName,
     url: ticketUrl(options.appUrl, ticket.id),
-    locale: options.locale,
+    locale,
     timeZone: options.timeZone,
+    unsubscribeUrl: unsubscribe,
   });
   const message: OutgoingEmail = {
     from: options.from,
@@ -143,7 +179,14 @@ async function enqueueNotice(
     inReplyTo: references.at(-1),
     references,
     // RFC 3834: tells auto-responders (vacation replies) not to answer, which prevents mail loops.
-    headers: { 'Auto-Submitted': 'auto-generated', 'X-Tierdesk-Ticket': ticket.id },
+    headers: {
+      'Auto-Submitted': 'auto-generated',
+      'X-Tierdesk-Ticket': ticket.id,
+      // RFC 2369 + RFC 8058: mail clients show an unsubscribe button that POSTs without a page.
+      ...(unsubscribe === undefined
+        ? {}
+        : { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }),
+    },
   };
   const payload: EmailOutboxPayload = { notificationId, ticketId: ticket.id, kind: notice.kind, message };
   await tx.query('INSERT INTO outbox (workspace_id, topic, payload) VALUES ($1, $2, $3::jsonb)', [

@@ -46,6 +46,11 @@ export interface InboundEmailOptions {
   maxAttachments?: number;
   /** Largest single attachment, bytes. Default 5 MiB. */
   maxAttachmentBytes?: number;
+  /**
+   * Requests per client address (a bucket of `burst` refilled at `perSecond`; 429 with `Retry-After`
+   * beyond it). Default 300 burst, 50/s — providers post from few addresses. `false` disables.
+   */
+  rateLimit?: { burst: number; perSecond: number } | false;
 }
 
 /** Why a mail was accepted but deliberately not stored (answered 202 `{ ignored }`). */

@@ -17,3 +17,10 @@ export {
   tokenFromAddress,
   verifyReplyToken,
 } from './reply-token';
+export {
+  createUnsubscribeToken,
+  UNSUBSCRIBE_PATH,
+  type UnsubscribeClaims,
+  unsubscribeUrl,
+  verifyUnsubscribeToken,
+} from './unsubscribe';
