@@ -277,6 +277,7 @@ export type {
   TicketSettings,
   TicketTimers,
   TimerKey,
+  WorkflowEffect,
 } from './tickets/ticket.types';
 export {
   type Attachment,

@@ -15,8 +15,10 @@ export {
   type TicketMachine,
   type TicketWorkflowExtension,
   ticketMachine,
+  type WorkflowActionArgs,
   type WorkflowArgs,
   type WorkflowState,
+  type WorkflowTierHooks,
   type WorkflowTransition,
 } from './tickets/ticket.machine';
 export {
@@ -26,6 +28,6 @@ export {
   type TicketStep,
   toTicket,
 } from './tickets/ticket.runtime';
-export type { EventMeta } from './tickets/ticket.types';
+export type { EventMeta, WorkflowEffect } from './tickets/ticket.types';
 // The widget machine and its types: the widget folder's index holds the explicit list.
 export * from './widget/index';

@@ -605,6 +605,85 @@ describe('ticket machine — extension', () => {
   });
 });
 
+describe('ticket machine — extension hooks: tiers, effects, reasons', () => {
+  type DecisionEvent =
+    | ({ type: 'REVIEW.START' } & EventMeta)
+    | ({ type: 'REVIEW.REJECT'; reason: string } & EventMeta);
+  const machine = createTicketMachine<DecisionEvent>({
+    states: { in_review: { reportsAs: 'open', on: { 'REVIEW.REJECT': { target: 'open' } } } },
+    transitions: { open: { 'REVIEW.START': { target: 'in_review' } } },
+    tiers: { 3: { entry: ['pageOnCall'], exit: ['standDown'] } },
+    actions: {
+      pageOnCall: ({ context, emit }) => emit('page_on_call', { tier: context.ticket.tier }),
+      standDown: ({ emit }) => emit('stand_down'),
+    },
+  });
+
+  it("runs a tier's entry and exit actions, whose effects come back as data for the host", () => {
+    const s0 = startTicket(machine, input());
+    expect(s0.effects.filter((e) => e.type === 'workflow')).toEqual([]);
+    const l2 = sendTicketEvent(machine, s0.snapshot, {
+      type: 'TIER.ESCALATE',
+      to: 2,
+      reason: 'specialist',
+      at: at(1),
+      actor: agent,
+    });
+    expect(l2.effects.filter((e) => e.type === 'workflow')).toEqual([]);
+    const l3 = sendTicketEvent(machine, l2.snapshot, {
+      type: 'TIER.ESCALATE',
+      reason: 'expert',
+      at: at(2),
+      actor: agent,
+    });
+    // the entry action sees the ticket already at L3
+    expect(l3.effects.filter((e) => e.type === 'workflow')).toEqual([
+      { type: 'workflow', name: 'page_on_call', ticketId: 't1', data: { tier: 3 } },
+    ]);
+    // staying at L3 enters nothing again
+    const note = sendTicketEvent(machine, l3.snapshot, {
+      type: 'NOTE.ADD',
+      noteId: 'n1',
+      body: 'looking',
+      at: at(3),
+      actor: agent,
+    });
+    expect(note.effects).toEqual([]);
+    const down = sendTicketEvent(machine, note.snapshot, {
+      type: 'TIER.DEESCALATE',
+      to: 2,
+      reason: 'not a bug',
+      at: at(4),
+      actor: agent,
+    });
+    expect(down.effects.filter((e) => e.type === 'workflow')).toEqual([
+      { type: 'workflow', name: 'stand_down', ticketId: 't1', data: {} },
+    ]);
+    // a ticket created at L3 has entered L3
+    expect(startTicket(machine, input({ tier: 3 })).effects).toContainEqual({
+      type: 'workflow',
+      name: 'page_on_call',
+      ticketId: 't1',
+      data: { tier: 3 },
+    });
+  });
+
+  it("records a custom event's reason on the status change it causes", () => {
+    const s0 = startTicket(machine, input({ status: 'open' }));
+    const review = sendTicketEvent(machine, s0.snapshot, { type: 'REVIEW.START', at: at(1), actor: agent });
+    expect(review.context.ticket.workflowState).toBe('in_review');
+    const back = sendTicketEvent(machine, review.snapshot, {
+      type: 'REVIEW.REJECT',
+      reason: ' over the limit ',
+      at: at(2),
+      actor: agent,
+    });
+    expect(back.events).toEqual([
+      expect.objectContaining({ type: 'status.changed', from: 'open', to: 'open', reason: 'over the limit' }),
+    ]);
+  });
+});
+
 describe('ticket machine — guards', () => {
   const system = { type: 'system' } as const;
   const send = (step: TicketStep, event: TicketEvent) =>

@@ -61,6 +61,23 @@ export interface WorkflowArgs<TExtra extends EventObject> {
   event: TicketEvent | TExtra;
 }
 
+/** Arguments the extension's actions receive: its guards' plus a way to ask the host for a side effect. */
+export interface WorkflowActionArgs<TExtra extends EventObject> extends WorkflowArgs<TExtra> {
+  /**
+   * Asks the host for a side effect: emits a `WorkflowEffect` (`{ type: 'workflow', name,
+   * ticketId, data }`) that the stateless step returns in `effects` and the server hands to its
+   * change writers in the change's transaction. Actions stay pure: the work itself (an HTTP call,
+   * a page) happens after the change commits, never inside the machine.
+   */
+  emit(name: string, data?: Record<string, unknown>): void;
+}
+
+/** Named actions a team runs when a ticket enters or leaves a tier (e.g. page the on-call at L3). */
+export interface WorkflowTierHooks {
+  entry?: string[];
+  exit?: string[];
+}
+
 /**
  * A team's extension of the ticket workflow, without forking: extra states and events, transitions
  * from built-in states into them, named guards and actions, and escalation rules written as code.
@@ -72,8 +89,13 @@ export interface TicketWorkflowExtension<TExtra extends EventObject & EventMeta 
   transitions?: Partial<
     Record<TicketStatus, Partial<Record<TExtra['type'], WorkflowTransition | WorkflowTransition[]>>>
   >;
+  /**
+   * Named actions run when the ticket enters or leaves a tier, by escalation, de-escalation or
+   * creation at that tier (a restored snapshot enters nothing).
+   */
+  tiers?: Partial<Record<Tier, WorkflowTierHooks>>;
   guards?: Record<string, (args: WorkflowArgs<TExtra>) => boolean>;
-  actions?: Record<string, (args: WorkflowArgs<TExtra>) => void>;
+  actions?: Record<string, (args: WorkflowActionArgs<TExtra>) => void>;
   escalationRules?: CustomEscalationRule[];
 }
 
@@ -180,11 +202,16 @@ export function createTicketMachine<TExtra extends EventObject & EventMeta = nev
           groupId: context.ticket.groupId,
         });
       }),
-      custom: ({ context, event }, params: { name: string }) => {
+      custom: enqueueActions(({ context, event, enqueue }, params: { name: string }) => {
         const action = extActions[params.name];
         if (!action) throw new Error(`unknown workflow action "${params.name}"`);
-        action({ context, event: event as TicketEvent | TExtra });
-      },
+        action({
+          context,
+          event: event as TicketEvent | TExtra,
+          emit: (name, data = {}) =>
+            enqueue.emit({ type: 'workflow', name, ticketId: context.ticket.id, data }),
+        });
+      }),
       record: enqueueActions(({ context, event, enqueue }, params: { kind: RecordKind }) => {
         const input = recordInput(context, event, params.kind);
         if (!input) return;
@@ -207,13 +234,17 @@ export function createTicketMachine<TExtra extends EventObject & EventMeta = nev
           if (t.status === params.status && t.workflowState === params.state) return;
           const { at, actor } = metaOf(event, context);
           const reopened = t.status === 'solved' && params.status !== 'closed';
+          // A team's own event may say why (e.g. why an approval was rejected): it is recorded too.
+          const customReason = (event as { reason?: unknown }).reason;
           const reason = isEvent(event, 'STATUS.SET')
             ? event.reason
             : isEvent(event, 'TIMER.FIRED')
               ? event.key === 'snooze'
                 ? 'snooze ended'
                 : 'closed automatically after being solved'
-              : undefined;
+              : typeof customReason === 'string' && customReason.trim() !== ''
+                ? customReason.trim()
+                : undefined;
           const draft: TimelineEventDraft = {
             type: 'status.changed',
             at,
@@ -429,8 +460,13 @@ export function createTicketMachine<TExtra extends EventObject & EventMeta = nev
       })),
     },
   };
+  const customActions = (names: string[] | undefined) =>
+    (names ?? []).map((name) => ({ type: 'custom', params: { name } }));
   for (const tier of TIERS) {
+    const hooks = extension.tiers?.[tier];
     tierStates[`tier${tier}`] = {
+      ...(hooks?.entry ? { entry: customActions(hooks.entry) } : {}),
+      ...(hooks?.exit ? { exit: customActions(hooks.exit) } : {}),
       on: {
         'TIER.ESCALATE': TIERS.filter((k) => k > tier).map((k) => ({
           target: `tier${k}`,

@@ -166,7 +166,21 @@ export interface TicketMachineInput {
 export type TicketEmitted =
   | { type: 'timeline'; event: TimelineEvent }
   | { type: 'notify'; reason: 'agent_reply' | 'status' | 'csat_request' | 'escalated'; ticketId: string }
-  | { type: 'assign'; ticketId: string; tier: Tier; groupId: string | null };
+  | { type: 'assign'; ticketId: string; tier: Tier; groupId: string | null }
+  | WorkflowEffect;
+
+/**
+ * A side effect a team's own named action asks the host for (page the on-call, tell a CRM). Like
+ * `notify` and `assign`, it is data: the server hands it to its `ChangeWriter`s inside the change's
+ * transaction, so it can be written to an outbox and carried out after the change commits.
+ */
+export interface WorkflowEffect {
+  type: 'workflow';
+  /** What the team's action asks for, e.g. `page_on_call`. */
+  name: string;
+  ticketId: string;
+  data: Record<string, unknown>;
+}
 
 /** Custom escalation rules, re-exported for convenience of extension authors. */
 export type { CustomEscalationRule };
