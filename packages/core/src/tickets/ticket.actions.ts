@@ -175,6 +175,8 @@ function finishStep(
         subject: ctx.ticket.subject,
         customerText: trigger.on === 'tags' ? (trigger.text ?? '') : '',
         reopenCount: ctx.ticket.reopenCount,
+        requesterPlan: ctx.ticket.requester.plan,
+        requesterTags: ctx.ticket.requester.tags,
       },
       firedRules,
     );

@@ -668,6 +668,27 @@ describe('ticket machine — extension hooks: tiers, effects, reasons', () => {
     });
   });
 
+  it("lets a custom escalation rule see the requester's plan and tags", () => {
+    const seen: unknown[] = [];
+    const byPlan = createTicketMachine({
+      escalationRules: [
+        {
+          id: 'enterprise-to-l2',
+          evaluate: (trigger, t) => {
+            seen.push([t.requesterPlan, t.requesterTags]);
+            return trigger.on === 'priority' && t.requesterPlan === 'enterprise'
+              ? { to: 2, reason: 'enterprise plan' }
+              : null;
+          },
+        },
+      ],
+    });
+    const requester = { id: 'u1', name: 'Ada', plan: 'enterprise', tags: ['beta'] };
+    expect(startTicket(byPlan, input({ requester })).context.ticket.tier).toBe(2);
+    expect(seen[0]).toEqual(['enterprise', ['beta']]);
+    expect(startTicket(byPlan, input()).context.ticket.tier).toBe(1);
+  });
+
   it("records a custom event's reason on the status change it causes", () => {
     const s0 = startTicket(machine, input({ status: 'open' }));
     const review = sendTicketEvent(machine, s0.snapshot, { type: 'REVIEW.START', at: at(1), actor: agent });

@@ -21,6 +21,9 @@ export interface EscalationRuleContext {
   /** The customer's messages so far (for keyword rules). */
   customerText: string;
   reopenCount: number;
+  /** The requester's plan and tags from their identity (what SLA policies match on too). */
+  requesterPlan?: string | undefined;
+  requesterTags: readonly string[];
 }
 
 /** A rule's decision: move the ticket, and why. */
