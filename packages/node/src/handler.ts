@@ -51,7 +51,8 @@ export interface HandlerOptions {
   extraRoutes?: ReadonlyArray<{
     method: string;
     path: string;
-    handle: (request: Request, context: RequestContext) => Promise<Response>;
+    /** `path` may hold `:name` parameters, matched as the contract's paths are. */
+    handle: (request: Request, context: RequestContext, params: Record<string, string>) => Promise<Response>;
     /** A limit per client address for this route. */
     rateLimit?: (key: string) => RateDecision;
   }>;
@@ -76,7 +77,7 @@ export interface RequestMetrics {
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 const ALLOWED_HEADERS = 'authorization, content-type, idempotency-key, if-match, last-event-id';
-const EXPOSED_HEADERS = 'etag, retry-after, x-request-id, idempotency-replayed';
+const EXPOSED_HEADERS = 'etag, retry-after, x-request-id, idempotency-replayed, content-disposition';
 
 type Entry = { name: RouteName; route: RouteDef };
 const ENTRIES: Entry[] = Object.entries(routes).map(([name, route]) => ({ name: name as RouteName, route }));
@@ -139,7 +140,13 @@ export function createFetchHandler(options: HandlerOptions): FetchHandler {
       return new Response(openApiJson, { status: 200, headers: JSON_HEADERS });
     }
     for (const extra of options.extraRoutes ?? []) {
-      if (extra.path !== path || extra.method !== method) continue;
+      if (extra.method !== method) continue;
+      const extraParams = extra.path.includes(':')
+        ? matchPath(extra.path, path)
+        : extra.path === path
+          ? {}
+          : null;
+      if (extraParams === null) continue;
       // Public routes have no identity to limit: they are limited per client address, per route.
       if (extra.rateLimit !== undefined) {
         const decision = extra.rateLimit(`ip:${context.remoteAddress ?? 'unknown'}:${path}`);
@@ -149,7 +156,7 @@ export function createFetchHandler(options: HandlerOptions): FetchHandler {
           });
         }
       }
-      return extra.handle(request, context);
+      return extra.handle(request, context, extraParams);
     }
 
     let found: { entry: Entry; params: Record<string, string> } | undefined;

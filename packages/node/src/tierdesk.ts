@@ -20,11 +20,12 @@ import { emailChangeWriter } from './email/email.outbox';
 import { smtpTransport } from './email/email.transport';
 import { INBOUND_EMAIL_PATHS, type InboundEmailOptions, inboundEmailHandler } from './email/inbound';
 import { UNSUBSCRIBE_PATH, unsubscribeHandler } from './email/unsubscribe';
-import { type CorsOptions, createFetchHandler, type RequestMetrics } from './handler';
+import { type CorsOptions, createFetchHandler, type RequestContext, type RequestMetrics } from './handler';
 import { ApiError, errorResponse } from './http/api-error';
 import { clientAddress, type TrustProxy } from './http/client-address';
 import { purgeExpiredIdempotencyKeys } from './http/idempotency';
 import { createRateLimiter } from './http/rate-limit';
+import { identityKey } from './identity';
 import { createId } from './ids';
 import { searchPublishedArticles } from './kb/article-search';
 import { type AssistantAnswer, knowledgeBaseAnswerer, type TierZeroAnswerer } from './kb/tier-zero-assistant';
@@ -40,6 +41,7 @@ import {
   type SqlExecutor,
 } from './store';
 import { type StandardSchemaV1, validateCustomFields } from './tickets/custom-fields';
+import { downloadAttachment } from './tickets/ticket.attachments';
 import { type ChangeWriter, createTicketService, type TicketService } from './tickets/ticket.service';
 import { readTicket } from './tickets/ticket.store';
 import {
@@ -445,6 +447,39 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
           });
         },
       },
+      // Files the server keeps (inbound mail): the requester's and the agents' downloads.
+      ...(['user', 'agent'] as const).map((kind) => ({
+        method: 'GET',
+        path: `/v1${kind === 'agent' ? '/agent' : ''}/tickets/:ticketId/attachments/:attachmentId`,
+        handle: async (request: Request, _context: RequestContext, params: Record<string, string>) => {
+          const identity = await authenticate(request, { allowQueryToken: false });
+          if (identity === null) {
+            throw new ApiError(
+              'unauthorized',
+              'Authentication required: send Authorization: Bearer <token>.',
+              {
+                headers: { 'www-authenticate': 'Bearer' },
+              },
+            );
+          }
+          if (identity.kind !== kind) {
+            throw new ApiError(
+              'forbidden',
+              kind === 'agent' ? 'This route is for agents.' : 'This route is for end users.',
+            );
+          }
+          const decision = limiter?.take(identityKey(identity));
+          if (decision !== undefined && !decision.allowed) {
+            throw new ApiError('rate_limited', 'Too many requests; slow down.', {
+              headers: { 'retry-after': String(Math.max(1, Math.ceil(decision.retryAfterSeconds))) },
+            });
+          }
+          return downloadAttachment(db, identity, {
+            ticketId: params.ticketId ?? '',
+            attachmentId: params.attachmentId ?? '',
+          });
+        },
+      })),
       ...(email === undefined
         ? []
         : ['GET', 'POST'].map((method) => ({

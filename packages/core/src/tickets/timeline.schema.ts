@@ -26,12 +26,17 @@ const ev = <T extends string, S extends z.core.$ZodLooseShape>(type: T, shape: S
 /** A message author's role in a public conversation. */
 export const AuthorRoleSchema = z.enum(['customer', 'agent', 'bot']);
 
-/** Attachment metadata (the bytes live in the host's storage). */
+/**
+ * Attachment metadata. The bytes live at `url` (the host's storage), or — with `id` — in the Tierdesk
+ * server (files of inbound mail), downloaded with `GET /v1/tickets/:ticketId/attachments/:id` (the
+ * requester) or `GET /v1/agent/tickets/:ticketId/attachments/:id` (agents).
+ */
 export const AttachmentSchema = z.object({
   name: z.string().check(z.minLength(1), z.maxLength(255)),
   contentType: z.string().check(z.maxLength(255)),
   size: z.number().check(z.int(), z.nonnegative()),
   url: z.optional(z.url()),
+  id: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
 });
 /** Attachment metadata. */
 export type Attachment = z.infer<typeof AttachmentSchema>;

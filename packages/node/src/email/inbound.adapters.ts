@@ -2,8 +2,9 @@ import { type AddressObject, simpleParser } from 'mailparser';
 import * as z from 'zod/mini';
 import { ApiError } from '../http/api-error';
 import {
+  Base64Schema,
   bareMessageId,
-  base64Size,
+  decodeBase64,
   type InboundAttachment,
   type InboundEmail,
   InboundEmailJsonSchema,
@@ -39,7 +40,7 @@ export function fromJsonShape(value: unknown): InboundEmail {
     attachments: (mail.attachments ?? []).map((a) => ({
       filename: a.filename,
       contentType: a.contentType,
-      size: base64Size(a.contentBase64),
+      content: decodeBase64(a.contentBase64),
     })),
   };
 }
@@ -66,7 +67,7 @@ const PostmarkSchema = z.object({
     z.array(
       z.object({
         Name: z.string(),
-        Content: z.string(),
+        Content: Base64Schema,
         ContentType: z.string(),
         ContentLength: z.optional(z.number()),
       }),
@@ -102,7 +103,7 @@ export function fromPostmark(value: unknown): InboundEmail {
     attachments: (mail.Attachments ?? []).map((a) => ({
       filename: a.Name,
       contentType: a.ContentType,
-      size: a.ContentLength ?? base64Size(a.Content),
+      content: decodeBase64(a.Content),
     })),
   };
 }
@@ -148,7 +149,7 @@ export async function fromSendgrid(form: FormData): Promise<InboundEmail> {
     attachments.push({
       filename: value.name || name,
       contentType: value.type || 'application/octet-stream',
-      size: value.size,
+      content: new Uint8Array(await value.arrayBuffer()),
     });
   }
   return {
@@ -205,7 +206,7 @@ export async function fromMime(source: Buffer): Promise<InboundEmail> {
     attachments: mail.attachments.map((a) => ({
       filename: a.filename ?? 'attachment',
       contentType: a.contentType,
-      size: a.size,
+      content: new Uint8Array(a.content),
     })),
   };
 }

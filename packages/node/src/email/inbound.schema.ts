@@ -1,5 +1,8 @@
 import * as z from 'zod/mini';
 
+/** Standard base64 (RFC 4648 §4), line breaks allowed: anything else is refused, never decoded to garbage. */
+export const Base64Schema = z.string().check(z.regex(/^[A-Za-z0-9+/\s]*={0,2}\s*$/, 'Expected base64.'));
+
 /**
  * The documented JSON shape of `POST /v1/email/inbound` (`Content-Type: application/json`): one
  * received mail, already parsed by the host's mail pipeline. Addresses may be bare (`ann@example.com`)
@@ -23,7 +26,7 @@ export const InboundEmailJsonSchema = z.object({
       z.object({
         filename: z.string().check(z.minLength(1), z.maxLength(255)),
         contentType: z.string().check(z.maxLength(255)),
-        contentBase64: z.string(),
+        contentBase64: Base64Schema,
       }),
     ),
   ),
@@ -35,8 +38,8 @@ export type InboundEmailJson = z.infer<typeof InboundEmailJsonSchema>;
 export interface InboundAttachment {
   filename: string;
   contentType: string;
-  /** The decoded bytes (only their size is kept: the ticket's attachments are metadata). */
-  size: number;
+  /** The decoded bytes (kept by the server, downloadable from the ticket). */
+  content: Uint8Array;
 }
 
 /**
@@ -115,9 +118,7 @@ export function lowerHeaders(entries: Iterable<readonly [string, string]>): Reco
   return out;
 }
 
-/** Decoded size of base64 text (whitespace ignored), without decoding it. */
-export function base64Size(text: string): number {
-  const clean = text.replace(/\s+/g, '');
-  const padding = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;
-  return Math.max(0, Math.floor((clean.length * 3) / 4) - padding);
+/** Decodes base64 (line breaks allowed, as in MIME). Check it with {@link Base64Schema} first. */
+export function decodeBase64(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text.replace(/\s+/g, ''), 'base64'));
 }

@@ -224,7 +224,24 @@ describeStores('inbound email', ({ db }) => {
     // The HTML was converted to text: no markup (and no script) is stored.
     expect(message?.body).toContain('my password reset never arrives.');
     expect(message?.body).not.toMatch(/<|alert/);
-    expect(message?.attachments).toEqual([{ name: 'screen.png', contentType: 'image/png', size: 8 }]);
+    expect(message?.attachments).toEqual([
+      { name: 'screen.png', contentType: 'image/png', size: 8, id: expect.stringMatching(/^att_/) },
+    ]);
+    // The bytes are kept: agents download them from the ticket.
+    const attachmentId = (message?.attachments?.[0] as { id: string }).id;
+    const key = await server.apiKeyFor('agent-l1');
+    const download = await fetch(
+      `${server.baseUrl}/v1/agent/tickets/${ticketId}/attachments/${attachmentId}`,
+      {
+        headers: { authorization: `Bearer ${key}` },
+      },
+    );
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('image/png');
+    expect(download.headers.get('content-disposition')).toBe(
+      `attachment; filename="screen.png"; filename*=UTF-8''screen.png`,
+    );
+    expect(Buffer.from(await download.arrayBuffer()).toString('base64')).toBe('iVBORw0KGgo=');
   });
 
   it('ignores bounces, auto-replies and bulk mail (202) and stores nothing', async () => {
@@ -312,7 +329,9 @@ describeStores('inbound email', ({ db }) => {
     expect(messages[1]).toEqual(
       expect.objectContaining({
         body: 'Grüße, it works.',
-        attachments: [{ name: 'export.csv', contentType: 'text/csv', size: 8 }],
+        attachments: [
+          { name: 'export.csv', contentType: 'text/csv', size: 8, id: expect.stringMatching(/^att_/) },
+        ],
       }),
     );
   });
@@ -375,7 +394,14 @@ describeStores('inbound email', ({ db }) => {
     expect(messages[1]).toEqual(
       expect.objectContaining({
         body: 'From SendGrid',
-        attachments: [{ name: 'blob.bin', contentType: 'application/octet-stream', size: 4 }],
+        attachments: [
+          {
+            name: 'blob.bin',
+            contentType: 'application/octet-stream',
+            size: 4,
+            id: expect.stringMatching(/^att_/),
+          },
+        ],
       }),
     );
   });
@@ -400,6 +426,132 @@ describeStores('inbound email', ({ db }) => {
       attachments: [small, small, small],
     });
     expect(tooMany.status).toBe(413);
+    expect(await ticketCount()).toBe(0);
+  });
+
+  it('keeps attachment bytes for the ticket: its requester and agents download them, nobody else', async () => {
+    const { ticketId, address } = await annTicket();
+    const page = '<html><script>alert(1)</script></html>';
+    const answer = await postJson({
+      from: 'ann@example.com',
+      to: address,
+      subject: 'Re: Export fails',
+      text: 'Two files',
+      messageId: '<files-1@example.com>',
+      attachments: [
+        {
+          filename: 'Übersicht.html',
+          contentType: 'text/html',
+          contentBase64: Buffer.from(page).toString('base64'),
+        },
+        {
+          filename: 'log.txt',
+          contentType: 'text/plain',
+          contentBase64: Buffer.from('line 1\n').toString('base64'),
+        },
+      ],
+    });
+    expect(answer.status).toBe(200);
+    const messages = await customerMessages(ticketId);
+    const [html, log] = (messages[1]?.attachments ?? []) as { id: string; name: string; size: number }[];
+    if (html === undefined || log === undefined) throw new Error('attachments missing');
+    expect([html.name, html.size, log.name, log.size]).toEqual(['Übersicht.html', page.length, 'log.txt', 7]);
+
+    const get = async (path: string, token: string) =>
+      fetch(`${server.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const annToken = await server.tokenFor('u-ann');
+    const own = await get(`/v1/tickets/${ticketId}/attachments/${log.id}`, annToken);
+    expect(own.status).toBe(200);
+    expect(await own.text()).toBe('line 1\n');
+    // Active content is never served as itself: a download, octet-stream, nosniff, sandboxed.
+    const active = await get(`/v1/tickets/${ticketId}/attachments/${html.id}`, annToken);
+    expect(active.headers.get('content-type')).toBe('application/octet-stream');
+    expect(active.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(active.headers.get('content-security-policy')).toContain('sandbox');
+    expect(active.headers.get('content-disposition')).toBe(
+      `attachment; filename="_bersicht.html"; filename*=UTF-8''%C3%9Cbersicht.html`,
+    );
+    expect(await active.text()).toBe(page);
+
+    // Another user, another workspace's agent, a wrong ticket, no credentials, the wrong scope.
+    const bob = await get(`/v1/tickets/${ticketId}/attachments/${log.id}`, await server.tokenFor('u-bob'));
+    expect(bob.status).toBe(404);
+    const otherTicket = await server
+      .userClient('u-ann', 'acme', { name: 'Ann', email: 'ann@example.com' })
+      .createTicket({ body: { subject: 'Other', body: 'Other ticket' } });
+    expect((await get(`/v1/tickets/${otherTicket.id}/attachments/${log.id}`, annToken)).status).toBe(404);
+    const globexKey = await server.apiKeyFor('agent-l1', 'globex');
+    expect((await get(`/v1/agent/tickets/${ticketId}/attachments/${log.id}`, globexKey)).status).toBe(404);
+    expect((await fetch(`${server.baseUrl}/v1/tickets/${ticketId}/attachments/${log.id}`)).status).toBe(401);
+    expect((await get(`/v1/agent/tickets/${ticketId}/attachments/${log.id}`, annToken)).status).toBe(403);
+    const acmeKey = await server.apiKeyFor('agent-l2');
+    const agent = await get(`/v1/agent/tickets/${ticketId}/attachments/${log.id}`, acmeKey);
+    expect(agent.status).toBe(200);
+    expect(await agent.text()).toBe('line 1\n');
+
+    // API callers cannot name server-kept bytes: an id they send is dropped.
+    const lee = await server.agentClient('agent-l1');
+    await lee.replyAsAgent({
+      params: { ticketId: otherTicket.id },
+      body: {
+        body: 'See file',
+        attachments: [{ name: 'x.txt', contentType: 'text/plain', size: 7, id: log.id }],
+      },
+    });
+    const { rows } = await db().query<{ event: { attachments: unknown[] } }>(
+      `SELECT event FROM ticket_events WHERE ticket_id = $1 AND type = 'message.public'
+        AND event->>'role' = 'agent'`,
+      [otherTicket.id],
+    );
+    expect(rows[0]?.event.attachments).toEqual([{ name: 'x.txt', contentType: 'text/plain', size: 7 }]);
+  });
+
+  it('limits requests per client address (429 with Retry-After), before reading the mail', async () => {
+    const limited = await startTestServer(db(), {
+      assistant: false,
+      inboundEmail: {
+        secret: SECRET,
+        replyDomain: DOMAIN,
+        workspaceId: 'acme',
+        rateLimit: { burst: 3, perSecond: 0.01 },
+      },
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const answer = await fetch(`${limited.baseUrl}${INBOUND_EMAIL_PATHS.tierdesk}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: basic },
+          body: JSON.stringify({
+            from: 'flood@example.com',
+            to: 'support@acme.test',
+            subject: `n${i}`,
+            text: 'x',
+          }),
+        });
+        statuses.push(answer.status);
+        if (answer.status === 429) expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
+      expect(statuses).toEqual([201, 201, 201, 429, 429]);
+      expect(await ticketCount()).toBe(3);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('refuses attachments that are not base64 (400 with the issue path)', async () => {
+    const answer = await postJson({
+      from: 'cy@example.com',
+      to: 'support@acme.test',
+      subject: 'Broken',
+      text: 'See attached',
+      attachments: [
+        { filename: 'a.bin', contentType: 'application/octet-stream', contentBase64: 'not base64!' },
+      ],
+    });
+    expect(answer.status).toBe(400);
+    const body = (await answer.json()) as { error: { issues: { path: unknown[] }[] } };
+    expect(body.error.issues[0]?.path).toEqual(['attachments', 0, 'contentBase64']);
     expect(await ticketCount()).toBe(0);
   });
 
@@ -458,7 +610,9 @@ describeStores('inbound email', ({ db }) => {
     const { ticketId } = (await answer.json()) as { ticketId: string };
     const [message] = await customerMessages(ticketId);
     expect(message?.body).toBe('Text with  a NUL');
-    expect(message?.attachments).toEqual([{ name: 'attachment', contentType: 'text/plain', size: 2 }]);
+    expect(message?.attachments).toEqual([
+      { name: 'attachment', contentType: 'text/plain', size: 2, id: expect.stringMatching(/^att_/) },
+    ]);
 
     const garbage = await post(
       INBOUND_EMAIL_PATHS.tierdesk,

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Attachment, Ticket } from '@tierdesk/core';
+import type { Ticket } from '@tierdesk/core';
 import EmailReplyParser from 'email-reply-parser';
 import { convert as htmlToText } from 'html-to-text';
 import * as z from 'zod/mini';
@@ -7,6 +7,7 @@ import { ApiError, errorResponse } from '../http/api-error';
 import { readJsonBody } from '../http/request-body';
 import { createId } from '../ids';
 import type { SqlDatabase, SqlExecutor } from '../store';
+import { type AttachmentUpload, prepareAttachments, storeAttachments } from '../tickets/ticket.attachments';
 import type { TicketService } from '../tickets/ticket.service';
 import { readTicket } from '../tickets/ticket.store';
 import { fromJsonShape, fromMime, fromPostmark, fromSendgrid } from './inbound.adapters';
@@ -224,14 +225,14 @@ function clean(text: string): string {
   return text.replaceAll('\0', '');
 }
 
-function checkAttachments(mail: InboundEmail, maxCount: number, maxBytes: number): Attachment[] {
+function checkAttachments(mail: InboundEmail, maxCount: number, maxBytes: number): AttachmentUpload[] {
   if (mail.attachments.length > maxCount) {
     throw new ApiError('payload_too_large', `At most ${maxCount} attachments per mail.`, {
       issues: [{ path: ['attachments'], code: 'too_big', message: `At most ${maxCount} attachments.` }],
     });
   }
   return mail.attachments.map((a, i) => {
-    if (a.size > maxBytes) {
+    if (a.content.byteLength > maxBytes) {
       throw new ApiError('payload_too_large', `Attachment ${a.filename} exceeds ${maxBytes} bytes.`, {
         issues: [{ path: ['attachments', i], code: 'too_big', message: `At most ${maxBytes} bytes.` }],
       });
@@ -239,7 +240,7 @@ function checkAttachments(mail: InboundEmail, maxCount: number, maxBytes: number
     return {
       name: (clean(a.filename).trim() || 'attachment').slice(0, 255),
       contentType: clean(a.contentType).slice(0, 255),
-      size: a.size,
+      content: a.content,
     };
   });
 }
@@ -271,10 +272,9 @@ export async function receiveInboundEmail(
       },
     );
   }
-  const attachments = checkAttachments(
-    mail,
-    options.maxAttachments ?? 10,
-    options.maxAttachmentBytes ?? 5 * 1024 * 1024,
+  // The bytes are kept (downloadable from the ticket); the message names them by id.
+  const { prepared, metadata: attachments } = prepareAttachments(
+    checkAttachments(mail, options.maxAttachments ?? 10, options.maxAttachmentBytes ?? 5 * 1024 * 1024),
   );
   const body = clean(replyText(mail)).trim() || '(no text)';
   if (body.length > MAX_BODY_CHARS) {
@@ -337,6 +337,7 @@ export async function receiveInboundEmail(
           { tx },
         );
         outcome = { status: 'created', ticketId: followUp.id };
+        await storeAttachments(tx, claims.workspaceId, followUp.id, prepared);
         await tx.query(
           'UPDATE email_inbound_messages SET ticket_id = $3 WHERE workspace_id = $1 AND message_id = $2',
           [workspaceId, key, outcome.ticketId],
@@ -348,6 +349,7 @@ export async function receiveInboundEmail(
         { workspaceId: claims.workspaceId, ticketId: claims.ticketId, requesterId: claims.requesterId },
         { type: 'MESSAGE.CUSTOMER', messageId: createId('msg'), body, attachments, actor },
       )) as Ticket;
+      await storeAttachments(tx, claims.workspaceId, ticket.id, prepared);
       if (ticket.tier === 0) await deps.leaveTierZero(tx, ticket, 'the requester replied by email');
       outcome = { status: 'replied', ticketId: ticket.id };
     } else {
@@ -365,6 +367,7 @@ export async function receiveInboundEmail(
         },
         { tx },
       );
+      await storeAttachments(tx, workspaceId, ticket.id, prepared);
       outcome = { status: 'created', ticketId: ticket.id };
     }
     await tx.query(

@@ -4,6 +4,7 @@ import type { AgentIdentity } from '../identity';
 import { createId } from '../ids';
 import { renderMarkdown } from '../markdown/render-cache';
 import type { SqlExecutor } from '../store';
+import { callerAttachments } from '../tickets/ticket.attachments';
 import type { IncomingEvent } from '../tickets/ticket.service';
 import { readTicket, readTimeline } from '../tickets/ticket.store';
 import { agent, decodeCursor, encodeCursor, inTransaction, type RouteImpls } from './route.types';
@@ -84,7 +85,7 @@ export const agentTicketRoutes: RouteImpls<
         actor: actorOf(me),
         subject: input.subject,
         body: input.body,
-        attachments: input.attachments,
+        attachments: callerAttachments(input.attachments),
         priority: input.priority,
         channel: input.channel,
         tier: input.tier,
@@ -180,7 +181,7 @@ export const agentTicketRoutes: RouteImpls<
         type: 'MESSAGE.AGENT',
         messageId: createId('msg'),
         body: ctx.body.body,
-        attachments: ctx.body.attachments,
+        attachments: callerAttachments(ctx.body.attachments),
         ...(ctx.body.status === undefined ? {} : { status: ctx.body.status }),
         actor: actorOf(me),
       },

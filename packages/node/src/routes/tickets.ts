@@ -4,6 +4,7 @@ import type { EndUserIdentity } from '../identity';
 import { createId } from '../ids';
 import { renderMarkdown } from '../markdown/render-cache';
 import type { SqlExecutor } from '../store';
+import { callerAttachments } from '../tickets/ticket.attachments';
 import { readTicket, readTimeline } from '../tickets/ticket.store';
 import { toRequesterView } from '../tickets/ticket.view';
 import { decodeCursor, encodeCursor, endUser, inTransaction, type RouteImpls } from './route.types';
@@ -73,7 +74,7 @@ export const ticketRoutes: RouteImpls<
         actor: { type: 'customer', id: user.userId, ...(user.name === undefined ? {} : { name: user.name }) },
         subject: input.subject,
         body: input.body,
-        attachments: input.attachments,
+        attachments: callerAttachments(input.attachments),
         priority: input.priority,
         channel: input.channel,
         tags: input.tags,
@@ -140,7 +141,7 @@ export const ticketRoutes: RouteImpls<
           type: 'MESSAGE.CUSTOMER',
           messageId: createId('msg'),
           body: ctx.body.body,
-          attachments: ctx.body.attachments,
+          attachments: callerAttachments(ctx.body.attachments),
           actor: {
             type: 'customer',
             id: user.userId,
