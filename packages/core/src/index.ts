@@ -8,6 +8,7 @@ export type { Agent } from './agents/agent.schema';
 export { AgentSchema } from './agents/agent.schema';
 export {
   type AbortSignalLike,
+  type BlobLike,
   type CallOptions,
   type ClientOptions,
   type ClientRetryOptions,

@@ -3,7 +3,7 @@ import { ERROR_STATUS } from '../contract/error-status';
 import type { ErrorCode, ErrorIssue } from '../contract/errors';
 import type { StreamEvent } from '../contract/inputs.schema';
 import { buildPath, type HttpMethod } from '../contract/route';
-import type { CallOptions, ClientOptions, FetchResponseLike, TierdeskClient } from './client.types';
+import type { BlobLike, CallOptions, ClientOptions, FetchResponseLike, TierdeskClient } from './client.types';
 import {
   type InputLocation,
   TierdeskApiError,
@@ -138,12 +138,24 @@ export function createClientWith<S>(
       }
       headers['if-match'] = `"${input.ifMatch}"`;
     }
+    const response = await send(name, route.method, url, headers, body, callOptions);
+    return readAnswer(name, route, response, checks);
+  }
+
+  /** Sends one request with auth, idempotency key, timeout and retries; failures become typed errors. */
+  async function send(
+    name: string,
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body: unknown,
+    callOptions: CallOptions,
+  ): Promise<FetchResponseLike> {
     if (headers.authorization === undefined) {
       const token = await options.getToken?.();
       if (token) headers.authorization = `Bearer ${token}`;
     }
 
-    const method: string = route.method;
     const safe = SAFE_METHODS.has(method);
     // One key per logical call: ky resends the same Request on every retry, so the server can
     // recognise a retry of a POST it already carried out and replay its first answer.
@@ -194,7 +206,33 @@ export function createClientWith<S>(
     } catch (error) {
       throw await toCallError(name, error, signal?.aborted === true, timeoutMs, checks);
     }
-    return readAnswer(name, route, response, checks);
+    return response;
+  }
+
+  async function downloadAttachment(
+    input: { ticketId: string; attachmentId: string; scope?: 'user' | 'agent' },
+    callOptions: CallOptions = {},
+  ): Promise<BlobLike> {
+    const path = `${input.scope === 'agent' ? '/v1/agent' : '/v1'}/tickets/:ticketId/attachments/:attachmentId`;
+    const params = { ticketId: input.ticketId, attachmentId: input.attachmentId };
+    const missing = missingPathParams(path, params);
+    if (missing.length > 0) {
+      throw new TierdeskValidationError(
+        'params',
+        missing.map((param) => ({ path: [param], code: 'invalid_type', message: 'Required path parameter' })),
+        { route: 'downloadAttachment' },
+      );
+    }
+    const headers = { ...clientHeaders, ...lowerCaseKeys(callOptions.headers), accept: '*/*' };
+    const response = await send(
+      'downloadAttachment',
+      'GET',
+      baseUrl + buildPath(path, params),
+      headers,
+      undefined,
+      callOptions,
+    );
+    return (response as FetchResponseLike & { blob(): Promise<BlobLike> }).blob();
   }
 
   function streamUrl(name: string): string {
@@ -208,6 +246,7 @@ export function createClientWith<S>(
   const client: Record<string, unknown> = {
     request: (name: string, input?: unknown, callOptions?: CallOptions) => call(name, input, callOptions),
     streamUrl,
+    downloadAttachment,
     parseStreamEvent(data: unknown): StreamEvent {
       const checked = checks.streamEvent(data);
       if ('event' in checked) return checked.event;

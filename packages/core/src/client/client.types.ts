@@ -16,6 +16,21 @@ export interface FetchResponseLike {
   text(): Promise<string>;
 }
 
+/**
+ * A standard `Blob` (browsers, Node ≥ 18), described structurally for programs without the DOM lib;
+ * in a browser it is a real `Blob` (`URL.createObjectURL(blob as Blob)`).
+ */
+export interface BlobLike {
+  /** Bytes. */
+  readonly size: number;
+  /** The media type the server sent. */
+  readonly type: string;
+  /** Reads the bytes. */
+  arrayBuffer(): Promise<ArrayBuffer>;
+  /** Reads the bytes as UTF-8 text. */
+  text(): Promise<string>;
+}
+
 /** A standard `AbortSignal`, described structurally for programs without the DOM lib. */
 export interface AbortSignalLike {
   /** Whether the signal has fired. */
@@ -159,4 +174,13 @@ export interface TierdeskClient extends RouteMethods {
    * {@link createClient} checks against the contract's schema, `createLeanClient` the shape only.
    */
   parseStreamEvent(data: unknown): StreamEvent;
+  /**
+   * Downloads the bytes of an attachment the server keeps (one with an `id`, e.g. a file of an inbound
+   * mail): `scope: 'agent'` uses the agent route, otherwise the end user's (own tickets only). Rejects
+   * with a {@link TierdeskError} like every call (`not_found` for someone else's file).
+   */
+  downloadAttachment(
+    input: { ticketId: string; attachmentId: string; scope?: 'user' | 'agent' },
+    options?: CallOptions,
+  ): Promise<BlobLike>;
 }

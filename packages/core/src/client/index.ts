@@ -1,5 +1,6 @@
 export type {
   AbortSignalLike,
+  BlobLike,
   CallOptions,
   ClientOptions,
   ClientRetryOptions,

@@ -489,8 +489,19 @@ describeStores('inbound email', ({ db }) => {
     expect(agent.status).toBe(200);
     expect(await agent.text()).toBe('line 1\n');
 
-    // API callers cannot name server-kept bytes: an id they send is dropped.
+    // The typed client downloads them too, with the same checks.
     const lee = await server.agentClient('agent-l1');
+    const blob = await lee.downloadAttachment({ ticketId, attachmentId: log.id, scope: 'agent' });
+    expect([blob.type, blob.size, await blob.text()]).toEqual(['text/plain', 7, 'line 1\n']);
+    const annClient = server.userClient('u-ann', 'acme', { name: 'Ann', email: 'ann@example.com' });
+    expect(await (await annClient.downloadAttachment({ ticketId, attachmentId: log.id })).text()).toBe(
+      'line 1\n',
+    );
+    await expect(
+      server.userClient('u-bob').downloadAttachment({ ticketId, attachmentId: log.id }),
+    ).rejects.toMatchObject({ code: 'not_found', status: 404 });
+
+    // API callers cannot name server-kept bytes: an id they send is dropped.
     await lee.replyAsAgent({
       params: { ticketId: otherTicket.id },
       body: {

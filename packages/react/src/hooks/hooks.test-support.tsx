@@ -37,11 +37,13 @@ function restoreNodeTypedArrays(): void {
 }
 
 /** A migrated in-memory database and a server on it; one per test file (PGlite takes seconds to open). */
-export async function openServer(): Promise<{ db: SqlDatabase; server: TestServer; close(): Promise<void> }> {
+export async function openServer(
+  options: Parameters<typeof startTestServer>[1] = {},
+): Promise<{ db: SqlDatabase; server: TestServer; close(): Promise<void> }> {
   restoreNodeTypedArrays();
   const db = await createPgliteDatabase();
   await migrate(db);
-  const server = await startTestServer(db);
+  const server = await startTestServer(db, options);
   return {
     db,
     server,

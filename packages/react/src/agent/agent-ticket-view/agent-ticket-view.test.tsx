@@ -18,9 +18,12 @@ let close: () => Promise<void>;
 let lee: TierdeskClient;
 let kim: TierdeskClient;
 let leeKey: string;
+const INBOUND_SECRET = 'inbound-secret-for-view-tests-0123';
 
 beforeAll(async () => {
-  ({ server, close } = await openServer());
+  ({ server, close } = await openServer({
+    inboundEmail: { secret: INBOUND_SECRET, replyDomain: 'reply.acme.test', workspaceId: 'acme' },
+  }));
   lee = await server.agentClient('agent-l1');
   kim = await server.agentClient('agent-l2');
   leeKey = await server.apiKeyFor('agent-l1');
@@ -69,6 +72,39 @@ async function loaded(subject: string) {
 }
 
 describe('<AgentTicketView/> over a real server', () => {
+  it('downloads a file the server kept from an inbound mail with the agent credentials', async () => {
+    const posted = await fetch(`${server.baseUrl}/v1/email/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${INBOUND_SECRET}` },
+      body: JSON.stringify({
+        from: 'Mo <mo@example.com>',
+        to: 'support@acme.test',
+        subject: 'Screenshot attached',
+        text: 'See the log.',
+        attachments: [
+          { filename: 'app.log', contentType: 'text/plain', contentBase64: btoa('boom at line 3') },
+        ],
+      }),
+    });
+    expect(posted.status).toBe(201);
+    const { ticketId } = (await posted.json()) as { ticketId: string };
+    // jsdom has no object URLs: record the Blob the view hands to the browser's download.
+    const saved: Blob[] = [];
+    URL.createObjectURL = vi.fn((blob: Blob) => {
+      saved.push(blob);
+      return 'blob:test';
+    });
+    URL.revokeObjectURL = vi.fn();
+    const clicks = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    renderView({ ticketId });
+    await loaded('Screenshot attached');
+    await userEvent.click(await screen.findByRole('button', { name: 'Download app.log' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(await saved[0]?.text()).toBe('boom at line 3');
+    expect(clicks).toHaveBeenCalledTimes(1);
+    expect((clicks.mock.contexts[0] as HTMLAnchorElement).download).toBe('app.log');
+  });
+
   it('shows the thread (public messages and internal notes told apart), the requester history and the customer card', async () => {
     const older = await openTicket('u-thread', 'An older problem');
     const ticket = await openTicket('u-thread', 'Thread view');

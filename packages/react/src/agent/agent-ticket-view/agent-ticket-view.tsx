@@ -252,7 +252,7 @@ export function AgentTicketView(props: AgentTicketViewProps): ReactElement {
               </div>
             ) : null}
           </section>
-          <TicketThread events={view.data.events} agents={agents.data} tier={tier} />
+          <TicketThread ticketId={ticketId} events={view.data.events} agents={agents.data} tier={tier} />
           <TicketComposer
             // A draft belongs to its ticket: opening another starts an empty composer.
             key={ticketId}

@@ -1,8 +1,9 @@
 import type { Agent, TimelineEvent } from '@tierdesk/core';
-import { type ReactElement, type ReactNode, useId, useMemo } from 'react';
+import { type ReactElement, type ReactNode, useId, useMemo, useState } from 'react';
 import type { Translator } from '../../i18n/i18n.types';
 import { useTranslator } from '../../i18n/use-translator';
 import { Markdown } from '../../markdown';
+import { useTierdeskClient } from '../../provider/use-tierdesk-client';
 import { actorName, agentName } from '../agent.labels';
 import type { TierLabel } from '../agent.types';
 
@@ -16,6 +17,56 @@ export interface TicketThreadProps {
   tier: TierLabel;
   /** Heading level of the thread's title. Default 3. */
   headingLevel?: 2 | 3 | 4;
+  /** The ticket the events belong to (downloads of the files the server keeps). */
+  ticketId: string;
+}
+
+/** A file the server keeps (inbound mail): downloaded with the agent's credentials, then saved. */
+function KeptAttachment({
+  ticketId,
+  id,
+  name,
+}: {
+  ticketId: string;
+  id: string;
+  name: string;
+}): ReactElement {
+  const client = useTierdeskClient();
+  const { t } = useTranslator();
+  const [failed, setFailed] = useState(false);
+  const download = async () => {
+    setFailed(false);
+    try {
+      const blob = (await client.downloadAttachment({ ticketId, attachmentId: id, scope: 'agent' })) as Blob;
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = name;
+      link.click();
+      // The click has started the download; the object URL is no longer needed after this task.
+      setTimeout(() => URL.revokeObjectURL(url), 0);
+    } catch {
+      setFailed(true);
+    }
+  };
+  return (
+    <>
+      <button
+        type="button"
+        className="td-link td-link-button"
+        aria-label={t('agent.attachment.download', { name })}
+        onClick={() => void download()}
+      >
+        {name}
+      </button>
+      {failed ? (
+        <span role="alert" className="td-field-error">
+          {' '}
+          {t('agent.attachment.failed', { name })}
+        </span>
+      ) : null}
+    </>
+  );
 }
 
 function systemText(
@@ -71,7 +122,13 @@ function systemText(
  * changes with their reason, SLA warnings and breaches) as one-line entries. Message bodies are the
  * server's markdown node trees, rendered as elements.
  */
-export function TicketThread({ events, agents, tier, headingLevel = 3 }: TicketThreadProps): ReactElement {
+export function TicketThread({
+  events,
+  agents,
+  tier,
+  ticketId,
+  headingLevel = 3,
+}: TicketThreadProps): ReactElement {
   const translator = useTranslator();
   const { t } = translator;
   const headingId = useId();
@@ -121,8 +178,10 @@ export function TicketThread({ events, agents, tier, headingLevel = 3 }: TicketT
                   {!note && event.attachments.length > 0 ? (
                     <ul className="td-thread-attachments">
                       {event.attachments.map((a) => (
-                        <li key={`${a.name}:${a.url ?? ''}`}>
-                          {a.url?.startsWith('https://') ? (
+                        <li key={`${a.name}:${a.url ?? a.id ?? ''}`}>
+                          {a.id !== undefined ? (
+                            <KeptAttachment ticketId={ticketId} id={a.id} name={a.name} />
+                          ) : a.url?.startsWith('https://') ? (
                             <a className="td-link" href={a.url} rel="noopener noreferrer" target="_blank">
                               {a.name}
                             </a>

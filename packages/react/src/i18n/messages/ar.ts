@@ -56,6 +56,8 @@ export const ar: Messages = /* @__PURE__ */ withCommon(arCommon, {
   'agent.note.placeholder': 'لا يرى هذه الملاحظة إلا الموظفون',
   'agent.note.add': 'إضافة ملاحظة',
   'agent.note.badge': 'داخلية',
+  'agent.attachment.download': 'تنزيل {name}',
+  'agent.attachment.failed': 'تعذّر تنزيل {name}.',
   'agent.macros.label': 'الردود الجاهزة',
   'agent.macros.search': 'ابحث في الردود الجاهزة',
   'agent.macros.apply': 'تطبيق رد جاهز',

@@ -50,6 +50,8 @@ export const de: Messages = /* @__PURE__ */ withCommon(deCommon, {
   'agent.note.placeholder': 'Nur Agenten sehen diese Notiz',
   'agent.note.add': 'Notiz hinzufügen',
   'agent.note.badge': 'Intern',
+  'agent.attachment.download': '{name} herunterladen',
+  'agent.attachment.failed': 'Der Download von {name} ist fehlgeschlagen.',
   'agent.macros.label': 'Makros',
   'agent.macros.search': 'Makros durchsuchen',
   'agent.macros.apply': 'Makro anwenden',

@@ -53,6 +53,8 @@ export const en = /* @__PURE__ */ withCommon(enCommon, {
   'agent.note.placeholder': 'Only agents can see this note',
   'agent.note.add': 'Add note',
   'agent.note.badge': 'Internal',
+  'agent.attachment.download': 'Download {name}',
+  'agent.attachment.failed': 'The download of {name} failed.',
   'agent.macros.label': 'Macros',
   'agent.macros.search': 'Search macros',
   'agent.macros.apply': 'Apply macro',
