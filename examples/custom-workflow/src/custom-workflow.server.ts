@@ -38,7 +38,7 @@ export interface CustomWorkflowServerOptions {
 export interface CustomWorkflowServer {
   /** Tierdesk's API plus the approval routes: mount it with `createNodeServer`. */
   fetch: FetchHandler;
-  tierdesk: Tierdesk;
+  tierdesk: Tierdesk<RefundWorkflowEvent>;
   /** The ticket service typed with the team's events (the same service the routes use). */
   tickets: TicketService<RefundWorkflowEvent>;
   /** Delivers pending pages now (tests, scripts; the background dispatcher does it otherwise). */
@@ -59,7 +59,7 @@ export async function createCustomWorkflowServer(
   const db = options.database ?? (await createPgliteDatabase());
   // The outbox table exists before the first change can write to it (timers may fire at start).
   await ensurePagerOutbox(db);
-  const tierdesk = await createTierdesk<RefundWorkflowEvent>({
+  const tierdesk = await createTierdesk({
     store: { kind: 'database', database: db },
     workflow: createRefundWorkflow({ managers: options.managers }),
     workspaces: options.workspaces,
@@ -70,8 +70,8 @@ export async function createCustomWorkflowServer(
     ...(options.serverSecret === undefined ? {} : { serverSecret: options.serverSecret }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
-  // `Tierdesk.tickets` is typed with the core events; the service runs the workflow it was given.
-  const tickets = tierdesk.tickets as unknown as TicketService<RefundWorkflowEvent>;
+  // Typed with the team's events: `TExtra` is inferred from the workflow.
+  const { tickets } = tierdesk;
   const approvals = approvalRoutes({
     tickets,
     authenticateAgent: options.authenticateAgent,

@@ -19,7 +19,7 @@ import { type PagerReceiver, startPagerReceiver } from './support';
 // the last attempt, and never sent twice by two dispatchers.
 
 let db: SqlDatabase;
-let tierdesk: Tierdesk;
+let tierdesk: Tierdesk<RefundWorkflowEvent>;
 let tickets: TicketService<RefundWorkflowEvent>;
 let pager: PagerReceiver;
 /** Tickets whose next change the failing writer rolls back. */
@@ -42,7 +42,7 @@ beforeAll(async () => {
     logger: silentLogger,
     background: false,
   });
-  tickets = tierdesk.tickets as unknown as TicketService<RefundWorkflowEvent>;
+  tickets = tierdesk.tickets;
   pager = await startPagerReceiver();
 }, 30_000);
 

@@ -163,13 +163,16 @@ export interface TierdeskEmail {
 }
 
 /** A running Tierdesk server. */
-export interface Tierdesk {
+export interface Tierdesk<TExtra extends { type: string } = never> {
   /** The Web-standard handler: mount it with `toNodeListener`, `tierdeskExpress` or `tierdeskFastify`. */
   fetch: FetchHandler;
   /** The database (for host jobs and tests). */
   db: SqlDatabase;
-  /** The ticket service (core events; a custom workflow's own events type-check against `TicketService<TExtra>`). */
-  tickets: TicketService<never>;
+  /**
+   * The ticket service: sends events to tickets in one versioned transaction, the core events and the
+   * workflow's own (`TExtra`, inferred from the `workflow` option), e.g. from the host's own routes.
+   */
+  tickets: TicketService<TExtra>;
   /** The email channel, or null when `email` is not configured. */
   email: TierdeskEmail | null;
   /** Graceful shutdown: stops background work, ends streams, closes the database if the server opened it. */
@@ -209,7 +212,7 @@ export function webhookEventType(event: TimelineEvent): string {
  */
 export async function createTierdesk<TExtra extends { type: string } = never>(
   options: TierdeskOptions<TExtra> = {},
-): Promise<Tierdesk> {
+): Promise<Tierdesk<TExtra>> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? consoleLogger;
   const { db, owned } = await openStore(options.store);
