@@ -95,6 +95,10 @@ export interface TicketWorkflowExtension<TExtra extends EventObject & EventMeta 
    */
   tiers?: Partial<Record<Tier, WorkflowTierHooks>>;
   guards?: Record<string, (args: WorkflowArgs<TExtra>) => boolean>;
+  /**
+   * Named actions. They run while the step is computed (also when a tool such as `xstate/graph`
+   * explores the machine), so keep them pure and hand side effects to the host with `emit`.
+   */
   actions?: Record<string, (args: WorkflowActionArgs<TExtra>) => void>;
   escalationRules?: CustomEscalationRule[];
 }
