@@ -146,6 +146,25 @@ describe('createDeflectionRecorder', () => {
     }
   });
 
+  it('leaves ticket.created to the server, which refuses it from clients', async () => {
+    const sent: string[][] = [];
+    const recorder = createDeflectionRecorder(
+      fakeTierdesk(async ({ body }) => {
+        sent.push(body.events.map((e) => e.type));
+        return { ok: true };
+      }),
+    );
+    recorder.record(step('export'));
+    recorder.record({
+      type: 'ticket.created',
+      sessionId: 's1',
+      at: '2026-01-01T10:00:01.000Z',
+      ticketId: 't1',
+    });
+    await recorder.flush();
+    expect(sent).toEqual([['search']]);
+  });
+
   it('reports a batch the server refused, and splits more than 50 steps', async () => {
     const errors: string[] = [];
     const sizes: number[] = [];

@@ -140,7 +140,10 @@ export interface DeflectionRecorderOptions {
   onError?: (error: TierdeskError, events: DeflectionEvent[]) => void;
 }
 
-/** Batches the machine's `recordDeflection` steps into `recordDeflection` calls (≤ 50 per call). */
+/**
+ * Batches the machine's `recordDeflection` steps into `recordDeflection` calls (≤ 50 per call), leaving
+ * out `ticket.created`, which the server records itself.
+ */
 export interface DeflectionRecorder {
   /** Queues a step. */
   record(event: DeflectionEvent): void;
@@ -196,6 +199,9 @@ export function createDeflectionRecorder(
 
   return {
     record(event) {
+      // The server records a ticket's creation itself (from the ticket's `sessionId`) and refuses the
+      // step from clients with a 400 — which would also lose the searches batched with it.
+      if (event.type === 'ticket.created') return;
       queue.push(event);
       if (queue.length > MAX_QUEUED) queue = queue.slice(queue.length - MAX_QUEUED);
       timer ??= setTimeout(() => void flush(), batchMs);
