@@ -1,7 +1,7 @@
-// `npm run demo` (core stage): plays one ticket through the real @tierdesk/core build — business
-// calendar, SLA clocks, a warning, an automatic escalation, replies, solve, CSAT — and prints the
-// timeline, the clocks' explanations and the metrics. The server, widget and agent console join
-// the demo when @tierdesk/node and @tierdesk/react land.
+// The headless core on its own, in the terminal (`node examples/demo/src/core-walkthrough.mjs` after
+// `npm run build`): plays one ticket through the real @tierdesk/core build — business calendar, SLA
+// clocks, a warning, an automatic escalation, replies, solve, CSAT — and prints the timeline, the
+// clocks' explanations and the metrics. No server: everything below is pure functions and machines.
 import { computeClocks, computeMetrics, explainClock } from '@tierdesk/core';
 import { sendTicketEvent, startTicket, ticketMachine, toTicket } from '@tierdesk/core/machines';
 
