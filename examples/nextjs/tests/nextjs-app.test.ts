@@ -110,6 +110,7 @@ beforeAll(
     tierdeskUrl = /Tierdesk API listening on (http:\/\/\S+)/.exec(tierdesk.output())?.[1] as string;
     agentKey = /agent agent-lee: Authorization: Bearer (tdk_\S+)/.exec(tierdesk.output())?.[1] as string;
     expect(tierdeskUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(agentKey).toMatch(/^tdk_/);
 
     const startedAt = Date.now();
     const build = await run(process.execPath, [nextBin, 'build'], {
@@ -117,6 +118,9 @@ beforeAll(
       env: { ...env, NEXT_PUBLIC_TIERDESK_URL: tierdeskUrl },
       maxBuffer: 64 * 1024 * 1024,
       timeout: BUILD_TIMEOUT_MS,
+    }).catch((error: { stdout?: string; stderr?: string }) => {
+      // Next prints type and prerender errors on stdout, which the rejection's message leaves out.
+      throw new Error(`next build failed:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
     });
     buildMs = Date.now() - startedAt;
     buildOutput = `${build.stdout}\n${build.stderr}`;
