@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { resolve } from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // `npm run demo`'s runner as a child process, the way a person starts it: on free ports, with a clock
@@ -209,6 +210,64 @@ describe('npm run demo (examples/demo/src/demo.mjs)', () => {
       5_000,
     );
   }, 30_000);
+
+  it('in Chromium: Ada opens a ticket from the host page; Lee signs in from the printed link and opens it', async () => {
+    const browser = await chromium.launch({
+      executablePath: process.env.TIERDESK_CHROMIUM ?? '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const errors: string[] = [];
+    try {
+      const host = await browser.newPage();
+      host.setDefaultTimeout(10_000);
+      host.on('pageerror', (error) => errors.push(error.message));
+      await host.goto(`http://127.0.0.1:${ports.host}/`);
+      await host.getByText('Signed in as Ada Lovelace').waitFor();
+      await host.getByRole('button', { name: 'Report a problem with the export' }).click();
+      const dialog = host.getByRole('dialog', { name: 'Help' });
+      expect(await dialog.getByRole('textbox', { name: 'Subject' }).inputValue()).toBe(
+        'The invoice export is disabled',
+      );
+      await dialog.getByRole('button', { name: 'Send request' }).click();
+      await dialog.getByText(/Reply due/).waitFor();
+
+      const login = /(http:\/\/127\.0\.0\.1:\d+\/#agent=agent-lee&key=tdk_\S+)/.exec(demo.output())?.[1];
+      const agentPage = await browser.newPage();
+      agentPage.setDefaultTimeout(10_000);
+      agentPage.on('pageerror', (error) => errors.push(error.message));
+      await agentPage.goto(login ?? 'about:blank');
+      await agentPage.getByText('Signed in as Lee (L1)').waitFor();
+      // The key left the address bar at once.
+      expect(agentPage.url()).toBe(`http://127.0.0.1:${ports.console}/`);
+      const queue = agentPage.getByRole('table', { name: 'Queue' });
+      await queue.getByRole('button', { name: /The invoice export is disabled/ }).click();
+      await agentPage.getByRole('heading', { level: 2, name: /The invoice export is disabled/ }).waitFor();
+
+      // Signing out shows the form; a wrong key is refused in words, Kim's printed key signs her in.
+      await agentPage.getByRole('button', { name: 'Sign out' }).click();
+      const form = agentPage.getByRole('form', { name: 'Sign in' });
+      await form.getByLabel('Agent ID').fill('agent-kim');
+      await form.getByLabel('API key').fill('tdk_not_a_key');
+      await form.getByRole('button', { name: 'Sign in' }).click();
+      await form.getByRole('alert').getByText('That API key was not accepted.').waitFor();
+      const kimKey = /agent ID agent-kim +API key (tdk_\S+)/.exec(demo.output())?.[1] ?? '';
+      await form.getByLabel('API key').fill(kimKey);
+      await form.getByRole('button', { name: 'Sign in' }).click();
+      await agentPage.getByText('Signed in as Kim (L2)').waitFor();
+      await agentPage.getByRole('table', { name: 'Queue' }).waitFor();
+    } finally {
+      await browser.close();
+    }
+    expect(errors).toEqual([]);
+  }, 45_000);
 
   it('fails at once with a clear message when a port is taken', async () => {
     const second = startRunner({

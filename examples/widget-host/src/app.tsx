@@ -87,7 +87,7 @@ export function App(): ReactElement {
           </p>
           <div className="host-actions">
             <button type="button" className="host-button" onClick={() => support.open()}>
-              Open help
+              Search the help center
             </button>
             <button
               type="button"
