@@ -2,11 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import {
-  type ReadmeSample,
-  readmeSamples,
-  typeCheckSamples,
-} from '../../core/src/readme.test-support';
+import { type ReadmeSample, readmeSamples, typeCheckSamples } from '../../core/src/readme.test-support';
 
 // The ```ts samples of this package's README are type-checked against the source (the core package's
 // checker), so a renamed option or export breaks this test instead of a reader's first try. The

@@ -228,7 +228,7 @@ describeStores('inbound email', ({ db }) => {
       { name: 'screen.png', contentType: 'image/png', size: 8, id: expect.stringMatching(/^att_/) },
     ]);
     // The bytes are kept: agents download them from the ticket.
-    const attachmentId = (message?.attachments?.[0] as { id: string }).id;
+    const attachmentId = (message?.attachments?.[0] as { id: string } | undefined)?.id ?? '';
     const key = await server.apiKeyFor('agent-l1');
     const download = await fetch(
       `${server.baseUrl}/v1/agent/tickets/${ticketId}/attachments/${attachmentId}`,
