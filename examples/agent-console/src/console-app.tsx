@@ -58,6 +58,25 @@ export function ConsoleApp(): ReactElement {
     };
   }, []);
 
+  // A sign-in link opened in a tab that already shows the console only changes the fragment.
+  const ready = boot.state === 'ready' ? boot.config : undefined;
+  useEffect(() => {
+    if (ready === undefined) return;
+    const onHashChange = () => {
+      const handedOver = takeFragmentCredentials();
+      if (handedOver === null) return;
+      signIn(ready.apiUrl, handedOver.agentId, handedOver.apiKey).then(
+        (session) => {
+          saveSession(session);
+          setBoot({ state: 'ready', config: ready, session });
+        },
+        (error: Error) => setBoot({ state: 'ready', config: ready, session: null, error: error.message }),
+      );
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, [ready]);
+
   if (boot.state === 'loading') {
     return (
       <main className="console-main">
@@ -85,6 +104,7 @@ export function ConsoleApp(): ReactElement {
       <main className="console-main console-login">
         <h1>Tierdesk agent console</h1>
         <LoginForm
+          key={boot.error ?? ''}
           initialError={boot.error}
           onSignIn={async (agentId, apiKey) => {
             const signedIn = await signIn(config.apiUrl, agentId, apiKey);

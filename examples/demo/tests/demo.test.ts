@@ -263,6 +263,11 @@ describe('npm run demo (examples/demo/src/demo.mjs)', () => {
       await form.getByRole('button', { name: 'Sign in' }).click();
       await agentPage.getByText('Signed in as Kim (L2)').waitFor();
       await agentPage.getByRole('table', { name: 'Queue' }).waitFor();
+      // A sign-in link opened in the tab that already shows the console (only the fragment changes).
+      const samLink = /(http:\/\/127\.0\.0\.1:\d+\/#agent=agent-sam&key=tdk_\S+)/.exec(demo.output())?.[1];
+      await agentPage.goto(samLink ?? 'about:blank');
+      await agentPage.getByText('Signed in as Sam (L3)').waitFor();
+      expect(agentPage.url()).toBe(`http://127.0.0.1:${ports.console}/`);
     } finally {
       await browser.close();
     }
