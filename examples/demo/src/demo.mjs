@@ -79,6 +79,14 @@ function numberFromEnv(name, fallback) {
   return value;
 }
 
+/** @param {string} name @param {number} fallback */
+function portFromEnv(name, fallback) {
+  const port = numberFromEnv(name, fallback);
+  if (!Number.isInteger(port) || port > 65535)
+    fail(`${name} must be a port number (0 to 65535), got "${port}".`);
+  return port;
+}
+
 /** @returns {'auto' | 'now' | number} */
 function clockStartFromEnv() {
   const raw = process.env.TIERDESK_DEMO_CLOCK_START ?? 'auto';
@@ -98,12 +106,12 @@ if (missing.length > 0) {
 
 const { DemoStartError, startDemo } = await import('./start-demo.mjs');
 
-log('Starting the Tierdesk demo (embedded PGlite, seeded demo workspace)…');
-starting = startDemo({
+/** @type {import('./start-demo.mjs').DemoOptions} */
+const options = {
   host: process.env.TIERDESK_DEMO_BIND || '127.0.0.1',
-  apiPort: numberFromEnv('TIERDESK_DEMO_API_PORT', 8787),
-  hostPort: numberFromEnv('TIERDESK_DEMO_HOST_PORT', 5173),
-  consolePort: numberFromEnv('TIERDESK_DEMO_CONSOLE_PORT', 5174),
+  apiPort: portFromEnv('TIERDESK_DEMO_API_PORT', 8787),
+  hostPort: portFromEnv('TIERDESK_DEMO_HOST_PORT', 5173),
+  consolePort: portFromEnv('TIERDESK_DEMO_CONSOLE_PORT', 5174),
   clockSpeed: numberFromEnv('TIERDESK_DEMO_CLOCK_SPEED', 60),
   clockStart: clockStartFromEnv(),
   identitySecret: process.env.TIERDESK_DEMO_SECRET || undefined,
@@ -111,7 +119,9 @@ starting = startDemo({
   onActivity: (line) => {
     if (stoppingSince === undefined) log(line);
   },
-});
+};
+log('Starting the Tierdesk demo (embedded PGlite, seeded demo workspace)…');
+starting = startDemo(options);
 
 /** @type {import('./start-demo.mjs').RunningDemo} */
 let demo;

@@ -86,8 +86,11 @@ export async function startDemo(options = {}) {
   const workspace = demoWorkspace(identitySecret);
   const seededCalendar = workspace.policies?.calendars?.[0];
   const calendar = seededCalendar && { ...seededCalendar, holidays: seededCalendar.holidays ?? [] };
-  const startMs = clockStart(options.clockStart ?? 'auto', calendar);
-  const clock = speed === 1 && startMs === Date.now() ? systemClock : createAcceleratedClock(speed, startMs);
+  const shiftedStart = clockStart(options.clockStart ?? 'auto', calendar);
+  // Real time from now: the wall clock itself. Otherwise a clock of its own (faster, or shifted).
+  const clock =
+    speed === 1 && shiftedStart === undefined ? systemClock : createAcceleratedClock(speed, shiftedStart);
+  const startMs = clock.now();
 
   /** @type {import('node:http').Server[]} */
   const servers = [];
@@ -193,17 +196,20 @@ export async function startDemo(options = {}) {
 }
 
 /**
+ * Where the demo clock starts: an instant, or `undefined` for now.
+ *
  * @param {'auto' | 'now' | number} start
  * @param {import('@tierdesk/core').BusinessCalendar | undefined} calendar
+ * @returns {number | undefined}
  */
 function clockStart(start, calendar) {
-  const now = Date.now();
   if (typeof start === 'number') {
     if (!Number.isFinite(start)) throw new DemoStartError('The clock start must be an instant.');
     return start;
   }
-  if (start === 'now' || calendar === undefined || isWithinBusinessHours(now, calendar)) return now;
-  return nextOpening(now, calendar)?.getTime() ?? now;
+  const now = Date.now();
+  if (start === 'now' || calendar === undefined || isWithinBusinessHours(now, calendar)) return undefined;
+  return nextOpening(now, calendar)?.getTime();
 }
 
 /**
