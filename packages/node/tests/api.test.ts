@@ -290,6 +290,14 @@ describeStores('HTTP API over a real socket', ({ db }) => {
       const ada = server.userClient('u-ada');
       const hits = await ada.searchArticles({ query: { q: 'reset passwords' } });
       expect(hits.items.map((h) => h.id)).toEqual([article.id]);
+      // A whole ticket draft as a query: every word (default) finds nothing, any word finds the article.
+      const draft = 'Password reset mail never arrives';
+      expect((await ada.searchArticles({ query: { q: draft } })).items).toEqual([]);
+      const suggested = await ada.searchArticles({ query: { q: draft, match: 'any' } });
+      expect(suggested.items.map((h) => h.id)).toEqual([article.id]);
+      await expect(ada.searchArticles({ query: { q: draft, match: 'some' as 'any' } })).rejects.toMatchObject(
+        { code: 'validation_failed' },
+      );
       const runs = hits.items[0]?.highlights.flat() ?? [];
       expect(runs.some((r) => r.match && /reset/i.test(r.text))).toBe(true);
       expect(runs.map((r) => r.text).join('')).not.toMatch(/<b>|<mark>/);

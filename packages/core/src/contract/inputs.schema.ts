@@ -139,6 +139,12 @@ export const QueueQuerySchema = z.extend(PageQuerySchema, {
 export const ArticleSearchQuerySchema = z.object({
   q: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   locale: z.optional(ArticleSchema.shape.locale),
+  /**
+   * `all` (default): every word must match — a search box (quotes and `-word` work). `any`: articles
+   * matching any of the words, best first — suggestions from a whole ticket draft, where requiring
+   * every word of "Password reset mail never arrives" would find nothing.
+   */
+  match: z.optional(z.enum(['all', 'any'])),
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(50)), 10),
 });
 

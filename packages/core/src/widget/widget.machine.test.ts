@@ -270,7 +270,11 @@ describe('widgetMachine: new ticket with deflection', () => {
     await settle();
     // One search, on subject and body together.
     expect(host.callsOf('searchArticles').map((c) => c.invokeId)).toEqual(['searchSuggestions']);
-    expect(host.callsOf('searchArticles')[0]?.input).toEqual({ query: 'VPN drops every hour', locale: 'en' });
+    expect(host.callsOf('searchArticles')[0]?.input).toEqual({
+      query: 'VPN drops every hour',
+      locale: 'en',
+      match: 'any',
+    });
     expect(state().matches({ open: { online: { ticketForm: 'suggestions' } } })).toBe(true);
     expect(host.deflections).toEqual([
       {

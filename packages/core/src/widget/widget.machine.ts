@@ -660,6 +660,7 @@ export const widgetMachine = setup({
                     input: ({ context }) => ({
                       query: suggestionQueryOf(context.draft),
                       locale: context.locale,
+                      match: 'any' as const,
                     }),
                     onDone: [
                       {

@@ -207,6 +207,8 @@ export interface SearchArticlesInput {
   /** Trimmed query, at most 200 characters. */
   query: string;
   locale: string;
+  /** `any` for deflection suggestions (any word of the draft, best first); the search box sends none. */
+  match?: 'any';
 }
 /** Input of `loadArticle`. */
 export interface LoadArticleInput {

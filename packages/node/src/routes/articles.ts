@@ -62,7 +62,7 @@ export const articleRoutes: RouteImpls<
       q: ctx.query.q,
       locale: ctx.query.locale,
       limit: ctx.query.limit,
-      match: 'all',
+      match: ctx.query.match ?? 'all',
     });
     return { body: { items } };
   },

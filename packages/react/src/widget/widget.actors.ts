@@ -50,7 +50,7 @@ export function createWidgetActors(
   return {
     searchArticles: fromPromise(async ({ input, signal }) => {
       const { items } = await tierdesk().client.searchArticles(
-        { query: { q: input.query, locale: input.locale } },
+        { query: { q: input.query, locale: input.locale, ...(input.match ? { match: input.match } : {}) } },
         { signal },
       );
       return items;
