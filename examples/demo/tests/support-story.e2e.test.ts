@@ -171,6 +171,14 @@ describe('the support story in Chromium, against the running demo', () => {
 
     // 6. The reply appears live in the open widget, without a reload.
     await dialog.getByText(reply).waitFor();
+    // …and in sight: the panel scrolled to it (a reply below the fold would go unseen).
+    await expect
+      .poll(async () => {
+        const body = await dialog.locator('.td-widget-body').boundingBox();
+        const message = await dialog.getByText(reply).boundingBox();
+        return body !== null && message !== null && message.y + message.height <= body.y + body.height + 1;
+      })
+      .toBe(true);
 
     // 7. Kim solves the ticket; the widget asks for a rating; the user rates it.
     await agent

@@ -1,4 +1,4 @@
-import { type ReactNode, useId } from 'react';
+import { type ReactNode, useId, useLayoutEffect, useRef } from 'react';
 import { useWidgetTranslator as useTranslator } from '../../i18n/use-widget-translator';
 import { Markdown } from '../../markdown';
 import type { WidgetPartProps } from './parts.types';
@@ -12,6 +12,16 @@ export function Conversation({ widget }: WidgetPartProps): ReactNode {
   const { t } = useTranslator();
   const composerId = useId();
   const { ticket } = widget;
+  const threadRef = useRef<HTMLOListElement>(null);
+  const shown = useRef(0);
+  const count = widget.messages.length + widget.pendingMessages.length;
+  // Like any chat: opening a thread and every new message bring the newest message into view (a
+  // live reply below the fold would go unseen; screen readers hear it from the live region).
+  useLayoutEffect(() => {
+    const last = threadRef.current?.lastElementChild;
+    if (count > shown.current && last && 'scrollIntoView' in last) last.scrollIntoView({ block: 'nearest' });
+    shown.current = count;
+  }, [count]);
   if (ticket === null)
     return widget.isLoading ? <p className="td-widget-loading">{t('common.loading')}</p> : null;
   return (
@@ -21,7 +31,7 @@ export function Conversation({ widget }: WidgetPartProps): ReactNode {
       {ticket.status === 'solved' ? (
         <p className="td-widget-notice">{t('widget.tickets.solvedNotice')}</p>
       ) : null}
-      <ol className="td-widget-thread">
+      <ol className="td-widget-thread" ref={threadRef}>
         {widget.messages.map((m) => (
           <li
             key={m.messageId}
