@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@tierdesk/core';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { startDemo } from './start-demo.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -16,18 +16,7 @@ const SUBJECT = 'Password reset mail never arrives';
 
 mkdirSync(OUT, { recursive: true });
 const demo = await startDemo({ apiPort: 0, hostPort: 0, consolePort: 0, clockSpeed: 1200 });
-const browser = await chromium.launch({
-  executablePath: process.env.TIERDESK_CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 
 /** @param {import('playwright-core').Page} page @param {string} name */
 async function shot(page, name) {

@@ -1,24 +1,16 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../src/chromium.mjs';
+import { buildDemoIfMissing, ROOT } from './demo.test-support';
 
 // `npm run demo`'s runner as a child process, the way a person starts it: on free ports, with a clock
 // 1200× faster, so a normal ticket's first-response warning (96 business minutes) fires in ~5 s.
 // Over real sockets: the host app and its token endpoint, a ticket created with that token, the
 // console and an agent key, the SLA warning and escalation printed, then Ctrl-C (SIGINT).
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 const RUNNER = resolve(ROOT, 'examples/demo/src/demo.mjs');
-const BUILT = [
-  'packages/core/dist/index.js',
-  'packages/node/dist/index.js',
-  'packages/react/dist/index.js',
-  'examples/widget-host/dist/index.html',
-  'examples/agent-console/dist/index.html',
-];
 
 /**
  * A free port below the kernel's ephemeral range (32768+), so no port-0 listener of a test running
@@ -77,21 +69,7 @@ let ports: { api: number; host: number; console: number };
 let demo: Started;
 
 beforeAll(async () => {
-  // The demo runs on the built packages and apps; build what is missing (CI builds before testing).
-  if (BUILT.some((file) => !existsSync(resolve(ROOT, file)))) {
-    execFileSync(
-      'npm',
-      [
-        'run',
-        'build',
-        ...['core', 'node', 'react', 'example-widget-host', 'example-agent-console'].flatMap((w) => [
-          '-w',
-          `@tierdesk/${w}`,
-        ]),
-      ],
-      { cwd: ROOT, stdio: 'inherit' },
-    );
-  }
+  buildDemoIfMissing();
   ports = { api: await freePort(), host: await freePort(), console: await freePort() };
   demo = startRunner({
     TIERDESK_DEMO_API_PORT: String(ports.api),
@@ -212,18 +190,7 @@ describe('npm run demo (examples/demo/src/demo.mjs)', () => {
   }, 30_000);
 
   it('in Chromium: Ada opens a ticket from the host page; Lee signs in from the printed link and opens it', async () => {
-    const browser = await chromium.launch({
-      executablePath: process.env.TIERDESK_CHROMIUM ?? '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     const errors: string[] = [];
     try {
       const host = await browser.newPage();

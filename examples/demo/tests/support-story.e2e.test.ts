@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { createClient, type TierdeskClient } from '@tierdesk/core';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../src/chromium.mjs';
 import { startDemo } from '../src/start-demo.mjs';
+import { buildDemoIfMissing } from './demo.test-support';
 
 // The whole support story, end to end, in real Chromium against the real demo (server on PGlite,
 // widget host app, agent console, all on real sockets) with the server's clock 1200× faster:
@@ -15,14 +14,6 @@ import { startDemo } from '../src/start-demo.mjs';
 // the user rates it; the console's metrics panel and GET /v1/agent/metrics show the first-response
 // time, the escalation and the rating.
 
-const ROOT = resolve(import.meta.dirname, '../../..');
-const BUILT = [
-  'packages/core/dist/index.js',
-  'packages/node/dist/index.js',
-  'packages/react/dist/index.js',
-  'examples/widget-host/dist/index.html',
-  'examples/agent-console/dist/index.html',
-];
 const SUBJECT = 'Password reset mail never arrives';
 
 type Demo = Awaited<ReturnType<typeof startDemo>>;
@@ -33,21 +24,7 @@ const activity: string[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  // The demo serves the built apps; build what is missing (CI builds before testing).
-  if (BUILT.some((file) => !existsSync(resolve(ROOT, file)))) {
-    execFileSync(
-      'npm',
-      [
-        'run',
-        'build',
-        ...['core', 'node', 'react', 'example-widget-host', 'example-agent-console'].flatMap((w) => [
-          '-w',
-          `@tierdesk/${w}`,
-        ]),
-      ],
-      { cwd: ROOT, stdio: 'inherit' },
-    );
-  }
+  buildDemoIfMissing();
   demo = await startDemo({
     apiPort: 0,
     hostPort: 0,
@@ -58,18 +35,7 @@ beforeAll(async () => {
   const kim = demo.agents.find((a) => a.id === 'agent-kim');
   if (kim === undefined) throw new Error('the demo has no agent-kim');
   kimApi = createClient({ baseUrl: demo.urls.api, getToken: () => kim.apiKey });
-  browser = await chromium.launch({
-    executablePath: process.env.TIERDESK_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 400_000);
 
 afterAll(async () => {

@@ -78,3 +78,26 @@ export function typeCheckSamples(
     return `${sample.readme.slice(rootDir.length + 1)}:${sample.line + line}: ${message}`;
   });
 }
+
+/**
+ * The compiler options samples are checked with: what a reader's bundler project has (ES2022, DOM,
+ * bundler resolution with the `source` condition, strict), with `paths` mapping package names to sources.
+ */
+export function sampleCompilerOptions(
+  paths: Record<string, string[]>,
+  extra: ts.CompilerOptions = {},
+): ts.CompilerOptions {
+  return {
+    target: ts.ScriptTarget.ES2022,
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    customConditions: ['source'],
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: [],
+    paths,
+    ...extra,
+  };
+}

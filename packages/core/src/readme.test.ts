@@ -1,8 +1,12 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { type ReadmeSample, readmeSamples, typeCheckSamples } from './readme.test-support';
+import {
+  type ReadmeSample,
+  readmeSamples,
+  sampleCompilerOptions,
+  typeCheckSamples,
+} from './readme.test-support';
 
 // The ```ts samples of the READMEs are type-checked against the source, so a renamed export, a
 // changed signature or an event the machine does not know breaks this test instead of a reader's
@@ -36,24 +40,15 @@ function samplesOf(readme: string): ReadmeSample[] {
 }
 
 function typeCheck(samples: readonly ReadmeSample[]): string[] {
-  const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022,
-    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    customConditions: ['source'],
-    strict: true,
-    noUncheckedIndexedAccess: true,
-    skipLibCheck: true,
-    noEmit: true,
-    types: [],
-    paths: {
+  const options = sampleCompilerOptions(
+    {
       '@tierdesk/core': [join(coreDir, 'src/index.ts')],
       '@tierdesk/core/machines': [join(coreDir, 'src/machines.ts')],
       '@tierdesk/core/lean': [join(coreDir, 'src/lean.ts')],
       '@tierdesk/core/widget': [join(coreDir, 'src/widget.ts')],
     },
-  };
+    { noUncheckedIndexedAccess: true },
+  );
   return typeCheckSamples(
     samples,
     { file: join(coreDir, 'readme-prelude.sample.d.ts'), code: PRELUDE },

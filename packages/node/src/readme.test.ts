@@ -1,8 +1,12 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { type ReadmeSample, readmeSamples, typeCheckSamples } from '../../core/src/readme.test-support';
+import {
+  type ReadmeSample,
+  readmeSamples,
+  sampleCompilerOptions,
+  typeCheckSamples,
+} from '../../core/src/readme.test-support';
 
 // The ```ts samples of this package's README are type-checked against the source (the core package's
 // checker), so a renamed option or export breaks this test instead of a reader's first try. The
@@ -22,24 +26,18 @@ declare const fastify: { register(plugin: unknown, options: unknown): Promise<vo
 `;
 
 function typeCheck(samples: readonly ReadmeSample[]): string[] {
-  const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022,
-    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    customConditions: ['source'],
-    strict: true,
-    noUncheckedIndexedAccess: true,
-    skipLibCheck: true,
-    noEmit: true,
-    types: ['node'],
-    typeRoots: [join(rootDir, 'node_modules/@types')],
-    paths: {
+  const options = sampleCompilerOptions(
+    {
       '@tierdesk/node': [join(nodeDir, 'src/index.ts')],
       '@tierdesk/core': [join(coreDir, 'src/index.ts')],
       '@tierdesk/core/machines': [join(coreDir, 'src/machines.ts')],
     },
-  };
+    {
+      noUncheckedIndexedAccess: true,
+      types: ['node'],
+      typeRoots: [join(rootDir, 'node_modules/@types')],
+    },
+  );
   return typeCheckSamples(
     samples,
     { file: join(nodeDir, 'readme-prelude.sample.d.ts'), code: PRELUDE },

@@ -2,7 +2,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { type ReadmeSample, readmeSamples, typeCheckSamples } from '../../core/src/readme.test-support';
+import {
+  type ReadmeSample,
+  readmeSamples,
+  sampleCompilerOptions,
+  typeCheckSamples,
+} from '../../core/src/readme.test-support';
 
 // The ```tsx and ```ts samples of this package's README are type-checked against the source, as the
 // core's are: a renamed prop or export breaks this test instead of a reader's first try. Each sample is
@@ -38,18 +43,8 @@ declare function Admin(): import('react').ReactElement;
 `;
 
 function typeCheck(samples: readonly ReadmeSample[]): string[] {
-  const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022,
-    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    customConditions: ['source'],
-    jsx: ts.JsxEmit.ReactJSX,
-    strict: true,
-    skipLibCheck: true,
-    noEmit: true,
-    types: [],
-    paths: {
+  const options = sampleCompilerOptions(
+    {
       '@tierdesk/react': [join(reactDir, 'src/index.ts')],
       '@tierdesk/react/widget': [join(reactDir, 'src/widget.ts')],
       '@tierdesk/react/widget-kit': [join(reactDir, 'src/widget-kit.ts')],
@@ -59,7 +54,8 @@ function typeCheck(samples: readonly ReadmeSample[]): string[] {
       '@tierdesk/core/lean': [join(coreDir, 'src/lean.ts')],
       '@tierdesk/core/widget': [join(coreDir, 'src/widget.ts')],
     },
-  };
+    { jsx: ts.JsxEmit.ReactJSX },
+  );
   return typeCheckSamples(
     samples,
     { file: join(reactDir, 'readme-prelude.sample.d.ts'), code: PRELUDE },

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ApiError, errorResponse } from '../http/api-error';
 import { readBodyText } from '../http/request-body';
 import type { SqlDatabase } from '../store';
-import type { EmailLocale } from './email.messages';
+import { type EmailLocale, escapeHtml } from './email.messages';
 import { setEmailOptOut } from './email.outbox';
 
 /**
@@ -93,15 +93,6 @@ const PAGES = {
     invalid: 'Dieser Link ist nicht gültig.',
   },
 } satisfies Record<EmailLocale, Record<string, string>>;
-
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
 
 function page(status: number, locale: EmailLocale, heading: string, body: string): Response {
   const t = PAGES[locale];
