@@ -50,11 +50,44 @@ export async function readJsonBody(
     throw new ApiError('unsupported_media_type', 'Send the body as application/json.');
   }
   const text = await readBodyText(request, maxBytes);
+  let value: unknown;
   try {
-    return { text, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new ApiError('bad_request', `The request body is not valid JSON: ${(error as Error).message}`);
   }
+  // JSON may escape half of a surrogate pair (`"\ud800"`); no database stores that as text or jsonb, so
+  // it is refused here instead of failing deep in a transaction. The UTF-8 decoder above already refused
+  // raw ones, so only an escape can bring one in: the walk runs only when the text has such an escape.
+  if (SURROGATE_ESCAPE.test(text) && holdsLoneSurrogate(value)) {
+    throw new ApiError(
+      'bad_request',
+      'The request body holds an unpaired UTF-16 surrogate: it is not valid Unicode.',
+    );
+  }
+  return { text, value };
+}
+
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether any string or key of a parsed JSON value holds an unpaired surrogate (iterative: bodies may nest deeply). */
+function holdsLoneSurrogate(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) return true;
+    } else if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        if (LONE_SURROGATE.test(key)) return true;
+        stack.push(item);
+      }
+    }
+  }
+  return false;
 }
 
 function tooLarge(maxBytes: number): ApiError {
