@@ -131,6 +131,18 @@ describe('Europe/Berlin, 09:00-17:00 Monday to Friday', () => {
     expect(iso(addBusinessTime('2024-03-29T15:00:00Z', 2 * H, berlin))).toBe('2024-04-01T08:00:00.000Z');
     expect(businessTimeBetween('2024-03-29T15:00:00Z', '2024-04-01T08:00:00Z', berlin)).toBe(2 * H);
   });
+  it('takes holidays of any year the schema accepts, 0000 to 9999', () => {
+    // Found by the reliability fuzzer: a stored calendar with holiday 0000-01-01 made every new ticket a 500.
+    const far = cal('Europe/Berlin', hours(WEEKDAYS, '09:00', '17:00'), [
+      '0000-01-01',
+      '0099-12-31',
+      '9999-12-31',
+    ]);
+    expect(iso(addBusinessTime('2024-12-24T15:00:00Z', 2 * H, far))).toBe('2024-12-25T09:00:00.000Z');
+    expect(() =>
+      addBusinessTime(0, H, cal('UTC', hours(WEEKDAYS, '09:00', '17:00'), ['2024-02-30'])),
+    ).toThrow(RangeError);
+  });
   it('skips holidays as whole local days', () => {
     // Tue 2024-12-24 16:00 CET = 15:00Z: 1 h on Tuesday; 25th and 26th are holidays;
     // Fri 2024-12-27 09:00 CET = 08:00Z plus 1 h.

@@ -97,7 +97,9 @@ function parseWallTime(value: string): number {
 
 function parseLocalDate(value: string): number {
   const m = LOCAL_DATE.exec(value);
-  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
+  // setUTCFullYear, not Date.UTC: Date.UTC maps years 0–99 to 1900–1999, so a schema-valid holiday like
+  // 0001-01-01 threw here, and every ticket under that calendar failed with a 500.
+  const ms = m ? new Date(0).setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
   // Date.UTC rolls 2024-02-30 over to March; a holiday that silently moves is worse than an error.
   if (!m || !Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== value) {
     throw new RangeError(`not a local date (YYYY-MM-DD): ${value}`);
