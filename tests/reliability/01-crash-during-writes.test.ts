@@ -175,7 +175,7 @@ describe('reliability 01: SIGKILL during 1,000 concurrent idempotent ticket crea
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 240_000);
 
   it.skipIf(TEST_DATABASE_URL === undefined)(
     'PostgreSQL: 0 lost, 0 duplicated, replays identical',
@@ -199,6 +199,6 @@ describe('reliability 01: SIGKILL during 1,000 concurrent idempotent ticket crea
         await own.drop();
       }
     },
-    120_000,
+    150_000,
   );
 });

@@ -197,5 +197,5 @@ describe.skipIf(TEST_DATABASE_URL === undefined)('reliability 04: SLA timers acr
     expect(wrongDue).toBe(0);
     // Nothing left to fire: every clock breached, so no ticket keeps an SLA timer.
     expect(Number(timerRows[0]?.n)).toBe(0);
-  }, 150_000);
+  }, 200_000);
 });
