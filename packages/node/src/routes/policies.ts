@@ -8,6 +8,7 @@ import {
   type PolicyOf,
   replacePolicy,
 } from '../policies/policy.store';
+import type { SqlExecutor } from '../store';
 import { agent, inTransaction, isStorableInstant, type RouteContext, type RouteImpls } from './route.types';
 
 type PolicyCtx = RouteContext<{
@@ -31,6 +32,37 @@ const NOUN: Record<PolicyKind, string> = {
   routing_rule: 'routing rule',
 };
 
+/**
+ * Every SLA policy's calendar must exist: a policy naming a missing one fails every new ticket and the
+ * support status of the workspace. Checked inside the write's transaction, so a refused write rolls back.
+ */
+async function checkCalendarReferences(
+  tx: SqlExecutor,
+  workspaceId: string,
+  kind: PolicyKind,
+  id: string,
+): Promise<void> {
+  if (kind !== 'sla_policy' && kind !== 'calendar') return;
+  const calendars = new Set((await listPolicies(tx, workspaceId, 'calendar')).map((c) => c.id));
+  for (const policy of await listPolicies(tx, workspaceId, 'sla_policy')) {
+    if (policy.calendarId === null || policy.calendarId === undefined || calendars.has(policy.calendarId))
+      continue;
+    if (kind === 'calendar') {
+      throw new ApiError(
+        'conflict',
+        `Calendar ${id} is used by SLA policy ${policy.id}; change that policy first.`,
+      );
+    }
+    throw new ApiError(
+      'validation_failed',
+      `Invalid body: no calendar ${policy.calendarId} (at body.calendarId)`,
+      {
+        issues: [{ path: ['calendarId'], code: 'unknown_calendar', message: 'no calendar with this id' }],
+      },
+    );
+  }
+}
+
 // The four policy collections share one behaviour; only the kind differs.
 function collection<K extends PolicyKind>(kind: K) {
   return {
@@ -46,6 +78,7 @@ function collection<K extends PolicyKind>(kind: K) {
             `A ${NOUN[kind]} with id ${ctx.body.id} exists; replace it with PUT.`,
           );
         }
+        await checkCalendarReferences(tx, me.workspaceId, kind, ctx.body.id);
         await ctx.app.policiesChanged(tx, me.workspaceId);
       });
       return { body: ctx.body, status: 201 };
@@ -66,6 +99,7 @@ function collection<K extends PolicyKind>(kind: K) {
         if (!(await replacePolicy(tx, me.workspaceId, kind, ctx.body))) {
           throw new ApiError('not_found', `No such ${NOUN[kind]}.`);
         }
+        await checkCalendarReferences(tx, me.workspaceId, kind, ctx.body.id);
         await ctx.app.policiesChanged(tx, me.workspaceId);
       });
       return { body: ctx.body };
@@ -76,6 +110,7 @@ function collection<K extends PolicyKind>(kind: K) {
         if (!(await deletePolicy(tx, me.workspaceId, kind, ctx.params.id))) {
           throw new ApiError('not_found', `No such ${NOUN[kind]}.`);
         }
+        await checkCalendarReferences(tx, me.workspaceId, kind, ctx.params.id);
         await ctx.app.policiesChanged(tx, me.workspaceId);
       });
       return { body: undefined, status: 204 };
