@@ -17,6 +17,8 @@ const RUNS_PER_ROUTE = Number(process.env.TIERDESK_FUZZ_RUNS ?? 6);
 const SEED = Number(process.env.TIERDESK_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 const ROUTE_NAMES = Object.keys(routes) as RouteName[];
+/** Routes that store configuration later requests read (SLA policies, calendars, rules). */
+const CONFIGURATION_ROUTE = /SlaPolicy|Calendar|EscalationRule|RoutingRule/;
 
 type Mode = 'valid' | 'invalid-params' | 'invalid-query' | 'invalid-body' | 'malformed' | 'huge' | 'headers';
 
@@ -169,6 +171,14 @@ describeStores('reliability 07: fuzzing every route of the contract', ({ db, kin
       timeZone: 'Europe/Berlin',
       weekly: [{ day: 1, start: '09:00', end: '17:00' }],
     });
+    // A policy that every new ticket starts under, on that calendar: a calendar the fuzzer stores is used.
+    await post('/v1/agent/sla-policies', agentKey, {
+      id: 'sla-fuzz',
+      name: 'Business hours',
+      position: -1,
+      calendarId: 'cal-fuzz',
+      targets: { first_response: { minutes: 240 }, resolution: { minutes: 2400 } },
+    });
     await post('/v1/agent/escalation-rules', agentKey, {
       id: 'esc-fuzz',
       name: 'Urgent to L2',
@@ -184,6 +194,7 @@ describeStores('reliability 07: fuzzing every route of the contract', ({ db, kin
       'esc-fuzz',
       'route-fuzz',
       'sla-standard',
+      'sla-fuzz',
       'u-fuzz',
       'agent-l1',
       'agent-l2',
@@ -264,6 +275,27 @@ describeStores('reliability 07: fuzzing every route of the contract', ({ db, kin
         problem(`unexpected status for ${route.method} ${route.path}`);
       }
       before = after;
+      // Stored configuration is read by later requests: after each accepted policy change, the requests
+      // that use it (a new ticket starts its clocks, the widget's opening hours) must still work.
+      if (status >= 200 && status < 300 && CONFIGURATION_ROUTE.test(request.route)) {
+        for (const [method, path, body] of [
+          ['POST', '/v1/tickets', JSON.stringify({ subject: 'canary', body: 'after a policy change' })],
+          ['GET', '/v1/support/status', undefined],
+        ] as const) {
+          const canary = await fetch(`${server.baseUrl}${path}`, {
+            method,
+            headers: { authorization: `Bearer ${userToken}`, 'content-type': 'application/json' },
+            ...(body === undefined ? {} : { body }),
+          });
+          const canaryText = await canary.text();
+          if (canary.status >= 500) {
+            problem(
+              `accepted, then ${method} ${path} answered ${canary.status}: ${canaryText.slice(0, 200)}`,
+            );
+          }
+        }
+        before = await checksum();
+      }
     }
 
     function describe(request: FuzzRequest): string {
@@ -279,8 +311,33 @@ describeStores('reliability 07: fuzzing every route of the contract', ({ db, kin
     function requestArbitrary(name: RouteName, kindOfInput: 'valid' | 'invalid'): fc.Arbitrary<FuzzRequest> {
       const route = routes[name] as RouteDef;
       const names = paramNames(route.path);
+      // Valid path ids mostly name a real object of this route (a ticket, the calendar a policy uses…).
+      const realIds = (param: string): string[] =>
+        param === 'ticketId'
+          ? tickets.map((t) => t.id)
+          : param === 'articleId'
+            ? [article.id]
+            : param === 'requesterId'
+              ? ['u-fuzz']
+              : route.path.includes('/calendars/')
+                ? ['cal-fuzz']
+                : route.path.includes('/sla-policies/')
+                  ? ['sla-standard', 'sla-fuzz']
+                  : route.path.includes('/escalation-rules/')
+                    ? ['esc-fuzz']
+                    : ['route-fuzz'];
       const paramsValid =
-        route.params === undefined ? fc.constant({}) : validArbitrary(route.params, options);
+        route.params === undefined
+          ? fc.constant({})
+          : fc.oneof(
+              { weight: 1, arbitrary: validArbitrary(route.params, options) },
+              {
+                weight: 3,
+                arbitrary: fc.record(
+                  Object.fromEntries(names.map((n) => [n, fc.constantFrom(...realIds(n))])),
+                ) as fc.Arbitrary<unknown>,
+              },
+            );
       const queryValid = route.query === undefined ? fc.constant({}) : validArbitrary(route.query, options);
       const bodyValid =
         route.body === undefined ? fc.constant(undefined) : validArbitrary(route.body, options);
@@ -314,6 +371,16 @@ describeStores('reliability 07: fuzzing every route of the contract', ({ db, kin
             typeof paramRecord[n] === 'string' ? (paramRecord[n] as string) : String(paramRecord[n]),
           ]),
         );
+        // A valid replace names the object it replaces in both the path and the body, as clients do.
+        if (
+          mode === 'valid' &&
+          filled.id !== undefined &&
+          typeof body === 'object' &&
+          body !== null &&
+          'id' in body
+        ) {
+          body = { ...(body as Record<string, unknown>), id: filled.id };
+        }
         return {
           route: name,
           mode,

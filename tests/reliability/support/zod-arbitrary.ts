@@ -106,23 +106,31 @@ function stringArbitrary(def: Def, options: ArbitraryOptions): fc.Arbitrary<stri
       .map(([a, b, tld]) => `${a}@${b}.${tld}`);
   }
   if (format === 'url') return fc.webUrl();
+  const anyDate = fc.date({
+    min: new Date('2000-01-01T00:00:00Z'),
+    max: new Date('2099-12-31T00:00:00Z'),
+    noInvalidDate: true,
+  });
   if (format === 'datetime') {
-    return fc
-      .date({
-        min: new Date('2000-01-01T00:00:00Z'),
-        max: new Date('2099-12-31T00:00:00Z'),
-        noInvalidDate: true,
-      })
-      .map((d) => d.toISOString());
+    return fc.oneof(
+      { weight: 4, arbitrary: anyDate.map((d) => d.toISOString()) },
+      // Instants the schema accepts at the edges of what JavaScript and the database hold.
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          '0000-01-01T00:00:00Z',
+          '9999-12-31T23:59:59.999Z',
+          '1969-12-31T23:59:59Z',
+          '2026-11-23T09:00:00.123456789Z',
+        ),
+      },
+    );
   }
   if (format === 'date') {
-    return fc
-      .date({
-        min: new Date('2000-01-01T00:00:00Z'),
-        max: new Date('2099-12-31T00:00:00Z'),
-        noInvalidDate: true,
-      })
-      .map((d) => d.toISOString().slice(0, 10));
+    return fc.oneof(
+      { weight: 4, arbitrary: anyDate.map((d) => d.toISOString().slice(0, 10)) },
+      { weight: 1, arbitrary: fc.constantFrom('0000-01-01', '9999-12-31', '1970-01-01') },
+    );
   }
   const regexCheck = checksOf(def).find((c) => c.check === 'string_format' && c.format === 'regex');
   const { min, max } = stringLimits(def);
