@@ -46,7 +46,7 @@ import { type ChangeWriter, createTicketService, type TicketService } from './ti
 import { readTicket } from './tickets/ticket.store';
 import {
   createWebhookDispatcher,
-  enqueueWebhookEvent,
+  enqueueWebhookEvents,
   syncWebhookEndpoints,
   type WebhookEndpointConfig,
 } from './webhooks';
@@ -248,15 +248,17 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
       await notifyTimersChanged(tx, due.length === 0 ? null : Math.min(...due));
     },
     async (tx, change) => {
-      for (const event of change.events) {
-        await enqueueWebhookEvent(tx, change.ticket.workspaceId, {
+      await enqueueWebhookEvents(
+        tx,
+        change.ticket.workspaceId,
+        change.events.map((event) => ({
           // Stable per event, so receivers dedupe retries on `webhook-id`.
           id: `evt_${change.ticket.id}_${event.seq}`,
           type: webhookEventType(event),
           timestamp: event.at,
           data: { ticket: change.ticket, event },
-        });
-      }
+        })),
+      );
     },
     async (tx, change) => {
       // A new Tier 0 ticket gets a durable hand-off: if the assistant has not answered by then (the

@@ -4,6 +4,7 @@ import { startTestServer, type TestServer } from './support/server';
 
 interface TicketBody {
   id: string;
+  number: number;
   version: number;
   priority: string;
   status: string;
@@ -53,6 +54,15 @@ describeStores('concurrent ticket changes over HTTP', ({ db }) => {
     expect(response.status).toBe(201);
     return (await response.json()) as TicketBody;
   }
+
+  it('numbers 30 concurrent creations in one workspace 1 to 30, each once', async () => {
+    const tickets = await Promise.all(Array.from({ length: 30 }, (_, i) => openTicket(`Concurrent #${i}`)));
+    // Ticket numbers come from a sequence (no row lock held to COMMIT), so creations overlap; with
+    // none failing, the numbers are exactly 1..30.
+    expect(tickets.map((t) => t.number).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
+  });
 
   async function timeline(ticketId: string): Promise<TimelineBody> {
     const response = await fetch(`${server.baseUrl}/v1/agent/tickets/${ticketId}`, {

@@ -48,6 +48,32 @@ export function secretKey(secret: string | Uint8Array, what: string): Uint8Array
   return bytes;
 }
 
+// Imported HMAC keys by secret: jose imports a raw secret into a WebCrypto key on every verification,
+// which measured ~8 % of the server's CPU on an authenticated list route (BENCHMARKS.md). Secrets are
+// few (one per workspace plus the server's), so the cache is small; it is cleared if it ever grows large.
+const verifyKeys = new Map<string, Promise<CryptoKey>>();
+const MAX_CACHED_KEYS = 1_000;
+
+/**
+ * The HS256 verification key of a configured secret, imported once and reused. Checks the secret like
+ * {@link secretKey} (a short one throws a RangeError synchronously).
+ */
+export function verificationKey(secret: string | Uint8Array, what: string): Promise<CryptoKey> {
+  const bytes = secretKey(secret, what);
+  const id = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  let key = verifyKeys.get(id);
+  if (key === undefined) {
+    if (verifyKeys.size >= MAX_CACHED_KEYS) verifyKeys.clear();
+    key = crypto.subtle.importKey('raw', new Uint8Array(bytes), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'verify',
+    ]);
+    verifyKeys.set(id, key);
+    // A failed import is not cached: the next call tries again.
+    key.catch(() => verifyKeys.delete(id));
+  }
+  return key;
+}
+
 /** Validates a configured clock tolerance (a non-negative number of seconds, at most 30). */
 export function checkClockTolerance(seconds: number): number {
   if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_CLOCK_TOLERANCE_SECONDS) {

@@ -314,3 +314,28 @@ describe('verifyIdentityToken', () => {
     ).rejects.toThrow(RangeError);
   });
 });
+
+describe('verification keys', () => {
+  it('follows a rotated workspace secret: keys are reused per secret, never per workspace', async () => {
+    const claims = { userId: 'u_rot', workspaceId: 'ws_rot' };
+    const secrets: Record<string, string> = { ws_rot: SECRET_A };
+    const rotating: WorkspaceSecretResolver = async (id) => secrets[id] ?? null;
+    const signedA = await signIdentityToken(claims, SECRET_A, { expiresInSeconds: 600, clock });
+    const signedB = await signIdentityToken(claims, SECRET_B, { expiresInSeconds: 600, clock });
+    await expect(verifyIdentityToken(signedA, { resolveSecret: rotating, clock })).resolves.toMatchObject({
+      userId: 'u_rot',
+    });
+    await expectUnauthorized(verifyIdentityToken(signedB, { resolveSecret: rotating, clock }));
+    secrets.ws_rot = SECRET_B; // the host rotated the workspace's secret
+    await expect(verifyIdentityToken(signedB, { resolveSecret: rotating, clock })).resolves.toMatchObject({
+      userId: 'u_rot',
+    });
+    await expectUnauthorized(verifyIdentityToken(signedA, { resolveSecret: rotating, clock }));
+    // The same secret as bytes or as a string is the same key.
+    secrets.ws_rot = SECRET_A;
+    const asBytes: WorkspaceSecretResolver = async () => key(SECRET_A);
+    await expect(verifyIdentityToken(signedA, { resolveSecret: asBytes, clock })).resolves.toMatchObject({
+      userId: 'u_rot',
+    });
+  });
+});

@@ -12,6 +12,7 @@ import {
   looksLikeCompactJws,
   secretKey,
   unauthorized,
+  verificationKey,
 } from './auth.shared';
 
 /** The longest lifetime (`exp` − `iat`) an identity token may have unless configured: 24 hours. */
@@ -191,7 +192,7 @@ export async function verifyIdentityToken(
 
   const secret = await options.resolveSecret(workspaceId as string);
   if (secret === null || secret === undefined) throw unauthorized(INVALID);
-  const key = secretKey(secret, 'workspace secret');
+  const key = await verificationKey(secret, 'workspace secret');
 
   let payload: JWTPayload;
   try {

@@ -13,6 +13,7 @@ import {
   unauthorized,
   VISITOR_TOKEN_AUDIENCE,
   VISITOR_TOKEN_ISSUER,
+  verificationKey,
 } from './auth.shared';
 
 /**
@@ -97,7 +98,7 @@ export async function verifyVisitorToken(
 ): Promise<EndUserIdentity> {
   const clock = options.clock ?? systemClock;
   const tolerance = checkClockTolerance(options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS);
-  const key = secretKey(options.secret, 'server secret');
+  const keyImport = verificationKey(options.secret, 'server secret');
   if (typeof token !== 'string' || !looksLikeCompactJws(token)) throw unauthorized(MALFORMED);
   try {
     if (decodeProtectedHeader(token).alg !== 'HS256') throw unauthorized(INVALID);
@@ -108,7 +109,7 @@ export async function verifyVisitorToken(
   }
   let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
   try {
-    ({ payload } = await jwtVerify(token, key, {
+    ({ payload } = await jwtVerify(token, await keyImport, {
       algorithms: ['HS256'],
       issuer: VISITOR_TOKEN_ISSUER,
       audience: VISITOR_TOKEN_AUDIENCE,

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '../../tests/support/databases';
+import { takeTicketNumber } from '../tickets/ticket.store';
 import {
   createPgliteDatabase,
   createPostgresDatabase,
@@ -135,6 +136,56 @@ for (const kind of engines) {
         );
         expect(await migrate(db)).toEqual([]);
         expect(await appliedVersions(db)).toEqual(versions);
+      });
+    });
+
+    it('numbers tickets from a sequence per workspace that continues the counters before 010', async () => {
+      const shipped = readdirSync(defaultMigrationsDir()).filter((name) => name.endsWith('.sql'));
+      const filesUpTo = (version: number) =>
+        Object.fromEntries(
+          shipped
+            .filter((name) => Number(name.slice(0, 3)) <= version)
+            .map((name) => [name, readFileSync(join(defaultMigrationsDir(), name), 'utf8')]),
+        );
+      const numbers = async (db: SqlDatabase, workspaceId: string, count: number) => {
+        const taken: (number | null)[] = [];
+        for (let i = 0; i < count; i++) taken.push(await takeTicketNumber(db, workspaceId));
+        return taken;
+      };
+      await withFreshDatabase(kind, async (db) => {
+        // A database from before 010, whose workspaces handed out numbers from their counter.
+        await migrate(db, { migrationsDir: directoryWith(filesUpTo(9)) });
+        await db.query(
+          "INSERT INTO workspaces (id, name, next_ticket_number) VALUES ('ws_old', 'Old', 42), ('ws_new', 'New', 1)",
+        );
+        await migrate(db, { migrationsDir: directoryWith(filesUpTo(10)) });
+        expect(await numbers(db, 'ws_old', 2)).toEqual([42, 43]);
+        expect(await numbers(db, 'ws_new', 1)).toEqual([1]);
+        expect(await takeTicketNumber(db, 'ws_missing')).toBeNull();
+        // A number taken in a transaction that rolls back is not handed out again (a gap, never a reuse).
+        await db
+          .transaction(async (tx) => {
+            expect(await takeTicketNumber(tx, 'ws_old')).toBe(44);
+            throw new Error('roll back');
+          })
+          .catch(() => {});
+        expect(await numbers(db, 'ws_old', 1)).toEqual([45]);
+        // A workspace inserted later gets its own sequence; deleting it drops the sequence again.
+        await db.query("INSERT INTO workspaces (id, name) VALUES ('ws_later', 'Later')");
+        expect(await numbers(db, 'ws_later', 2)).toEqual([1, 2]);
+        const sequences = async () =>
+          (
+            await db.query<{ n: number }>(
+              "SELECT count(*)::int AS n FROM pg_class WHERE relkind = 'S' AND relname LIKE 'td_ticket_numbers_%' AND relnamespace = current_schema()::regnamespace",
+            )
+          ).rows[0]?.n;
+        expect(await sequences()).toBe(3);
+        await db.query("DELETE FROM workspaces WHERE id = 'ws_later'");
+        expect(await sequences()).toBe(2);
+        // After TRUNCATE (no DELETE trigger) a workspace id that comes back starts afresh, as its rows do.
+        await db.query('TRUNCATE workspaces CASCADE');
+        await db.query("INSERT INTO workspaces (id, name) VALUES ('ws_old', 'Old again')");
+        expect(await numbers(db, 'ws_old', 1)).toEqual([1]);
       });
     });
 

@@ -59,15 +59,18 @@ export function worstSlaState(ticket: Ticket): SlaQueueState {
 }
 
 /**
- * Takes the next human-friendly ticket number of a workspace. The row lock it takes is held to the
- * end of the transaction, so numbers are gap-free per committed ticket and never reused.
+ * Takes the next human-friendly ticket number of a workspace from its sequence (migration 010), or
+ * null when there is no such workspace. nextval() holds no lock to the end of the transaction, so
+ * creations in one workspace run in parallel; a creation that rolls back leaves a gap, and numbers
+ * are never reused.
  */
 export async function takeTicketNumber(tx: SqlExecutor, workspaceId: string): Promise<number | null> {
-  const { rows } = await tx.query<{ n: number }>(
-    'UPDATE workspaces SET next_ticket_number = next_ticket_number + 1 WHERE id = $1 RETURNING next_ticket_number - 1 AS n',
+  const { rows } = await tx.query<{ n: number | string }>(
+    'SELECT nextval(tierdesk_ticket_number_sequence(id)::regclass) AS n FROM workspaces WHERE id = $1',
     [workspaceId],
   );
-  return rows[0]?.n ?? null;
+  const n = rows[0]?.n;
+  return n === undefined ? null : Number(n);
 }
 
 /**

@@ -1,7 +1,12 @@
 import { expect, it } from 'vitest';
 import { describeStores } from '../../tests/support/databases';
 import { isWebhookError } from './webhook.errors';
-import { enqueueWebhookEvent, OUTBOX_CHANNEL, type WebhookEvent } from './webhook.outbox';
+import {
+  enqueueWebhookEvent,
+  enqueueWebhookEvents,
+  OUTBOX_CHANNEL,
+  type WebhookEvent,
+} from './webhook.outbox';
 
 const event: WebhookEvent = {
   id: 'evt_tkt_1_1',
@@ -63,6 +68,32 @@ describeStores('enqueueWebhookEvent', ({ db }) => {
   ])('refuses an event with %s and writes nothing', async (_, bad) => {
     const error = await enqueueWebhookEvent(db(), 'ws_1', bad as WebhookEvent).catch((e: unknown) => e);
     expect(isWebhookError(error) && error.code).toBe('invalid_event');
+    const { rows } = await db().query<{ n: number }>('SELECT count(*) AS n FROM outbox');
+    expect(rows[0]?.n).toBe(0);
+  });
+
+  it('queues the events of one change in their order with one statement and one notification', async () => {
+    const events = [1, 2, 3].map((seq) => ({ ...event, id: `evt_tkt_1_${seq}`, type: `ticket.step.${seq}` }));
+    const payloads: string[] = [];
+    const unlisten = await db().listen(OUTBOX_CHANNEL, (payload) => payloads.push(payload));
+    try {
+      await db().transaction((tx) => enqueueWebhookEvents(tx, 'ws_1', events));
+      await db().notify(OUTBOX_CHANNEL, 'probe');
+      await expect.poll(() => payloads, { timeout: 5_000 }).toContain('probe');
+      expect(payloads).toEqual(['webhook', 'probe']);
+    } finally {
+      await unlisten();
+    }
+    const { rows } = await db().query<{ payload: WebhookEvent }>('SELECT payload FROM outbox ORDER BY id');
+    expect(rows.map((r) => r.payload)).toEqual(events);
+  });
+
+  it('writes none of a batch when one of its events is malformed, and nothing for an empty batch', async () => {
+    const error = await enqueueWebhookEvents(db(), 'ws_1', [event, { ...event, id: '' }]).catch(
+      (e: unknown) => e,
+    );
+    expect(isWebhookError(error) && error.code).toBe('invalid_event');
+    await enqueueWebhookEvents(db(), 'ws_1', []);
     const { rows } = await db().query<{ n: number }>('SELECT count(*) AS n FROM outbox');
     expect(rows[0]?.n).toBe(0);
   });
