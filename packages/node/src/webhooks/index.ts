@@ -10,7 +10,12 @@ export { syncWebhookEndpoints } from './webhook.endpoints';
 export type { WebhookErrorCode, WebhookErrorOptions } from './webhook.errors';
 export { isWebhookError, WebhookError } from './webhook.errors';
 export type { WebhookEvent } from './webhook.outbox';
-export { enqueueWebhookEvent, enqueueWebhookEvents, OUTBOX_CHANNEL, WEBHOOK_OUTBOX_TOPIC } from './webhook.outbox';
+export {
+  enqueueWebhookEvent,
+  enqueueWebhookEvents,
+  OUTBOX_CHANNEL,
+  WEBHOOK_OUTBOX_TOPIC,
+} from './webhook.outbox';
 export { DEFAULT_WEBHOOK_RETRY_SCHEDULE, WEBHOOK_RETRY_JITTER } from './webhook.retry';
 export type { SignWebhookInput, WebhookSignatureHeaders } from './webhook.signature';
 export {
