@@ -235,6 +235,13 @@ export async function createTierdesk<TExtra extends { type: string } = never>(
       'no email.tokenSecret or serverSecret configured: reply addresses will not survive a restart',
     );
   }
+  if (email !== undefined && email.publicUrl === undefined) {
+    // Not required (hosts may offer opting out on their own settings page), but without it a mail
+    // itself offers no way out: say so at start rather than let it pass unnoticed.
+    logger.warn(
+      'no email.publicUrl configured: notification mails carry no unsubscribe link (List-Unsubscribe, RFC 8058); requesters can only opt out where the host calls email.setOptOut',
+    );
+  }
   const emailTokenSecret = email?.tokenSecret ?? serverSecret;
 
   const assistant = options.assistant ?? knowledgeBaseAnswerer;

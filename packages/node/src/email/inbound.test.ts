@@ -297,6 +297,112 @@ describeStores('inbound email', ({ db }) => {
     expect(await ticketCount()).toBe(1);
   });
 
+  it('ignores auto-replies in raw MIME and through the Postmark and SendGrid paths, storing nothing', async () => {
+    const { ticketId, address } = await annTicket();
+    const mime = (extra: string[]) =>
+      [
+        'From: Ann <ann@example.com>',
+        `To: ${address}`,
+        'Subject: Automatic reply: Export fails',
+        `Message-ID: <auto-${Math.random()}@example.com>`,
+        ...extra,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'I am out of the office until Monday.',
+        '',
+      ].join('\r\n');
+    const raw: [string[], string][] = [
+      [['Precedence: junk'], 'precedence'],
+      [['Precedence: list'], 'precedence'],
+      [['Precedence: auto_reply'], 'precedence'],
+      [['Auto-Submitted: auto-replied'], 'auto_submitted'],
+      // Folded and in another case: still the header it is.
+      [['AUTO-SUBMITTED:', '  Auto-Replied; owner-email="ann@example.com"'], 'auto_submitted'],
+    ];
+    for (const [headers, reason] of raw) {
+      const answer = await post(INBOUND_EMAIL_PATHS.tierdesk, mime(headers), 'message/rfc822');
+      expect({ headers, status: answer.status, body: await answer.json() }).toEqual({
+        headers,
+        status: 202,
+        body: { ignored: reason },
+      });
+    }
+
+    const postmark = await postJson(
+      {
+        FromFull: { Email: 'ann@example.com', Name: 'Ann' },
+        ToFull: [{ Email: address, Name: '' }],
+        Subject: 'Automatic reply: Export fails',
+        MessageID: 'b7bc2f4a-e38e-4336-af7d-e6c392c2f817',
+        TextBody: 'I am out of the office until Monday.',
+        Headers: [
+          { Name: 'Message-ID', Value: '<pm-auto-1@example.com>' },
+          { Name: 'Auto-Submitted', Value: 'auto-replied' },
+        ],
+        Attachments: [],
+      },
+      INBOUND_EMAIL_PATHS.postmark,
+    );
+    expect(postmark.status).toBe(202);
+    expect(await postmark.json()).toEqual({ ignored: 'auto_submitted' });
+
+    const sendgrid = async (fields: Record<string, string>) => {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(fields)) form.set(name, value);
+      return fetch(`${server.baseUrl}${INBOUND_EMAIL_PATHS.sendgrid}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SECRET}` },
+        body: form,
+      });
+    };
+    const vacation = await sendgrid({
+      from: 'Ann <ann@example.com>',
+      to: address,
+      subject: 'Automatic reply: Export fails',
+      text: 'I am out of the office until Monday.',
+      headers: [
+        'Message-ID: <sg-auto-1@example.com>',
+        'From: Ann <ann@example.com>',
+        `To: ${address}`,
+        'Auto-Submitted: auto-replied',
+        'X-Autoreply: yes',
+      ].join('\n'),
+    });
+    expect(vacation.status).toBe(202);
+    expect(await vacation.json()).toEqual({ ignored: 'auto_submitted' });
+
+    // A bounce from a relay that is not MAILER-DAEMON: only its content type tells (RFC 3464).
+    const bounce = await sendgrid({
+      from: 'Mail Delivery System <bounces@mx.example.net>',
+      to: address,
+      subject: 'Undeliverable: Re: Export fails',
+      text: 'Your message could not be delivered.',
+      headers: [
+        'Message-ID: <sg-dsn-1@mx.example.net>',
+        'From: Mail Delivery System <bounces@mx.example.net>',
+        `To: ${address}`,
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/report;',
+        '\treport-type="delivery-status";',
+        '\tboundary="dsn-boundary"',
+      ].join('\n'),
+    });
+    expect(bounce.status).toBe(202);
+    expect(await bounce.json()).toEqual({ ignored: 'delivery_status' });
+
+    // The raw-MIME mode of SendGrid (one `email` field) takes the same checks.
+    const rawMode = await sendgrid({ email: mime(['Precedence: auto_reply']) });
+    expect(rawMode.status).toBe(202);
+    expect(await rawMode.json()).toEqual({ ignored: 'precedence' });
+
+    // No ticket, no message, no Message-ID kept.
+    expect(await ticketCount()).toBe(1);
+    expect((await customerMessages(ticketId)).map((m) => m.body)).toEqual(['CSV export is empty']);
+    const { rows } = await db().query('SELECT 1 FROM email_inbound_messages');
+    expect(rows).toHaveLength(0);
+  });
+
   it('accepts raw MIME (message/rfc822) parsed with mailparser', async () => {
     const { ticketId, address } = await annTicket();
     const mime = [
@@ -406,27 +512,169 @@ describeStores('inbound email', ({ db }) => {
     );
   });
 
-  it('refuses an oversized attachment and too many attachments (413), storing nothing', async () => {
-    const big = Buffer.alloc(2048, 1).toString('base64');
-    const tooBig = await postJson({
-      from: 'cy@example.com',
-      to: 'support@acme.test',
-      subject: 'Big file',
-      text: 'See attached',
-      attachments: [{ filename: 'big.bin', contentType: 'application/octet-stream', contentBase64: big }],
+  async function notes(ticketId: string): Promise<string[]> {
+    const { rows } = await db().query<{ body: string }>(
+      `SELECT event->>'body' AS body FROM ticket_events WHERE ticket_id = $1 AND type = 'note.internal'
+        ORDER BY seq`,
+      [ticketId],
+    );
+    return rows.map((r) => r.body);
+  }
+
+  it('keeps the text and the files within the limits of a mixed mail, dropping and naming the rest', async () => {
+    const { ticketId, address } = await annTicket();
+    const file = (filename: string, bytes: number) => ({
+      filename,
+      contentType: 'application/octet-stream',
+      contentBase64: Buffer.alloc(bytes, 7).toString('base64'),
     });
-    expect(tooBig.status).toBe(413);
-    expect(await tooBig.json()).toMatchObject({ error: { code: 'payload_too_large' } });
-    const small = { filename: 's.txt', contentType: 'text/plain', contentBase64: 'aGk=' };
-    const tooMany = await postJson({
-      from: 'cy@example.com',
-      to: 'support@acme.test',
-      subject: 'Many files',
-      text: 'See attached',
-      attachments: [small, small, small],
+    // Limits of this server: 2 attachments, 1 024 bytes each.
+    const answer = await postJson({
+      from: 'ann@example.com',
+      to: address,
+      subject: 'Re: Export fails',
+      text: 'Logs attached',
+      messageId: '<mixed-1@example.com>',
+      attachments: [file('a.log', 100), file('huge.bin', 2048), file('b.log', 1024), file('c.log', 10)],
     });
-    expect(tooMany.status).toBe(413);
-    expect(await ticketCount()).toBe(0);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({
+      status: 'replied',
+      ticketId,
+      dropped: [
+        { filename: 'huge.bin', contentType: 'application/octet-stream', size: 2048, reason: 'too_large' },
+        { filename: 'c.log', contentType: 'application/octet-stream', size: 10, reason: 'too_many' },
+      ],
+    });
+    const messages = await customerMessages(ticketId);
+    expect(messages[1]).toEqual(
+      expect.objectContaining({
+        body: 'Logs attached',
+        attachments: [
+          expect.objectContaining({ name: 'a.log', size: 100, id: expect.stringMatching(/^att_/) }),
+          expect.objectContaining({ name: 'b.log', size: 1024, id: expect.stringMatching(/^att_/) }),
+        ],
+      }),
+    );
+    const { rows } = await db().query<{ name: string }>(
+      'SELECT name FROM ticket_attachments WHERE ticket_id = $1 ORDER BY name',
+      [ticketId],
+    );
+    expect(rows.map((r) => r.name)).toEqual(['a.log', 'b.log']);
+    // Agents see what is missing in the ticket; the requester's view has no notes.
+    const [note] = await notes(ticketId);
+    expect(note).toContain(
+      'Attachment "huge.bin" (application/octet-stream, 2.0 KiB): over the limit of 1.0 KiB',
+    );
+    expect(note).toContain(
+      'Attachment "c.log" (application/octet-stream, 10 B): beyond 2 attachments per email',
+    );
+    const lee = await server.agentClient('agent-l1');
+    const view = await lee.getTicket({ params: { ticketId } });
+    expect(view.events.filter((e) => e.type === 'note.internal')).toHaveLength(1);
+    const ann = server.userClient('u-ann', 'acme', { name: 'Ann', email: 'ann@example.com' });
+    const own = await ann.getMyTicket({ params: { ticketId } });
+    expect(JSON.stringify(own)).not.toContain('huge.bin');
+  });
+
+  it('opens a ticket from a raw MIME mail whose only file is too large, keeping its text', async () => {
+    const mime = [
+      'From: Cy <cy@example.com>',
+      'To: support@acme.test',
+      'Subject: Screenshot',
+      'Message-ID: <big-mime-1@example.com>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="m2"',
+      '',
+      '--m2',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'The dialog is cut off, see the screenshot.',
+      '--m2',
+      'Content-Type: image/png; name="screen.png"',
+      'Content-Disposition: attachment; filename="screen.png"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.alloc(4096, 1).toString('base64'),
+      '--m2--',
+      '',
+    ].join('\r\n');
+    const answer = await post(INBOUND_EMAIL_PATHS.tierdesk, mime, 'message/rfc822');
+    expect(answer.status).toBe(201);
+    const outcome = (await answer.json()) as { ticketId: string; dropped: unknown[] };
+    expect(outcome.dropped).toEqual([
+      { filename: 'screen.png', contentType: 'image/png', size: 4096, reason: 'too_large' },
+    ]);
+    const [message] = await customerMessages(outcome.ticketId);
+    expect(message?.body).toBe('The dialog is cut off, see the screenshot.');
+    expect(message?.attachments).toEqual([]);
+    expect(await notes(outcome.ticketId)).toEqual([
+      expect.stringContaining('"screen.png" (image/png, 4.0 KiB)'),
+    ]);
+  });
+
+  it('cuts a text over the message limit instead of refusing the mail, and says so in a note', async () => {
+    const answer = await postJson({
+      from: 'dee@example.com',
+      to: 'support@acme.test',
+      subject: 'Long log',
+      // A surrogate pair straddles the cut: it must not be split into a lone surrogate.
+      text: `${'x'.repeat(19_994)}😀${'y'.repeat(30_000)}`,
+    });
+    expect(answer.status).toBe(201);
+    const outcome = (await answer.json()) as { ticketId: string; textTruncated?: boolean };
+    expect(outcome.textTruncated).toBe(true);
+    const [message] = await customerMessages(outcome.ticketId);
+    expect(message?.body).toBe(`${'x'.repeat(19_994)}\n\n[…]`);
+    expect(await notes(outcome.ticketId)).toEqual([
+      expect.stringContaining('The text was cut to 20000 characters.'),
+    ]);
+  });
+
+  it('answers 413 only for a request over maxBodyBytes (JSON and raw MIME), storing nothing', async () => {
+    const small = await startTestServer(db(), {
+      assistant: false,
+      inboundEmail: { secret: SECRET, replyDomain: DOMAIN, workspaceId: 'acme', maxBodyBytes: 4096 },
+    });
+    try {
+      const send = (body: string, contentType: string) =>
+        fetch(`${small.baseUrl}${INBOUND_EMAIL_PATHS.tierdesk}`, {
+          method: 'POST',
+          headers: { 'content-type': contentType, authorization: basic },
+          body,
+        });
+      const json = await send(
+        JSON.stringify({
+          from: 'cy@example.com',
+          to: 'support@acme.test',
+          subject: 'Too big',
+          text: 'x'.repeat(5000),
+        }),
+        'application/json',
+      );
+      expect(json.status).toBe(413);
+      expect(await json.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+      const mime = await send(
+        `From: cy@example.com\r\nTo: support@acme.test\r\nSubject: Too big\r\n\r\n${'x'.repeat(5000)}`,
+        'message/rfc822',
+      );
+      expect(mime.status).toBe(413);
+      // Under the limit the same server stores the mail.
+      const fits = await send(
+        JSON.stringify({
+          from: 'cy@example.com',
+          to: 'support@acme.test',
+          subject: 'Fits',
+          text: 'Small',
+          attachments: [{ filename: 'a.txt', contentType: 'text/plain', contentBase64: 'aGk=' }],
+        }),
+        'application/json',
+      );
+      expect(fits.status).toBe(201);
+      expect(await ticketCount()).toBe(1);
+    } finally {
+      await small.close();
+    }
   });
 
   it('keeps attachment bytes for the ticket: its requester and agents download them, nobody else', async () => {

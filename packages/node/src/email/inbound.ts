@@ -36,16 +36,19 @@ export interface InboundEmailOptions {
   replyDomain: string;
   /** The workspace a mail from a new address opens its ticket in. */
   workspaceId: string;
-  /** Largest request body (raw MIME or JSON with base64 attachments), bytes. Default 10 MiB. */
+  /**
+   * Largest request body (raw MIME or JSON with base64 attachments), bytes. Default 10 MiB. The only
+   * limit that refuses a mail (413): within it a mail is stored, whatever its attachments.
+   */
   maxBodyBytes?: number;
   /**
    * The secret reply tokens are signed with. Default: the outbound `email.tokenSecret`, else the
    * server's `serverSecret` — what the outbound side signs with.
    */
   tokenSecret?: string;
-  /** Most attachments per mail. Default 10. */
+  /** Most attachments kept per mail (later ones are dropped and named in a note). Default 10. */
   maxAttachments?: number;
-  /** Largest single attachment, bytes. Default 5 MiB. */
+  /** Largest attachment kept, bytes (larger ones are dropped and named in a note). Default 5 MiB. */
   maxAttachmentBytes?: number;
   /**
    * Requests per client address (a bucket of `burst` refilled at `perSecond`; 429 with `Retry-After`
@@ -80,10 +83,31 @@ export class InboundEmailError extends ApiError {
   }
 }
 
+/** Why an attachment of an accepted mail was not kept: over `maxAttachmentBytes`, or beyond `maxAttachments`. */
+export type DroppedAttachmentReason = 'too_large' | 'too_many';
+
+/** An attachment of an accepted mail that was left out (named in the answer and in a note for agents). */
+export interface DroppedAttachment {
+  filename: string;
+  contentType: string;
+  /** Its decoded size, bytes. */
+  size: number;
+  reason: DroppedAttachmentReason;
+}
+
+/**
+ * What a stored mail left out: attachments over the limits, and whether its text was cut to the
+ * message limit (20 000 characters). Present on an answer only when something was left out.
+ */
+export interface InboundLeftOut {
+  dropped?: DroppedAttachment[];
+  textTruncated?: true;
+}
+
 /** What the endpoint did with a mail. */
 export type InboundOutcome =
-  | { status: 'created'; ticketId: string }
-  | { status: 'replied'; ticketId: string }
+  | ({ status: 'created'; ticketId: string } & InboundLeftOut)
+  | ({ status: 'replied'; ticketId: string } & InboundLeftOut)
   | { status: 'duplicate'; ticketId: string }
   | { ignored: IgnoredReason };
 
@@ -225,24 +249,78 @@ function clean(text: string): string {
   return text.replaceAll('\0', '');
 }
 
-function checkAttachments(mail: InboundEmail, maxCount: number, maxBytes: number): AttachmentUpload[] {
-  if (mail.attachments.length > maxCount) {
-    throw new ApiError('payload_too_large', `At most ${maxCount} attachments per mail.`, {
-      issues: [{ path: ['attachments'], code: 'too_big', message: `At most ${maxCount} attachments.` }],
-    });
-  }
-  return mail.attachments.map((a, i) => {
-    if (a.content.byteLength > maxBytes) {
-      throw new ApiError('payload_too_large', `Attachment ${a.filename} exceeds ${maxBytes} bytes.`, {
-        issues: [{ path: ['attachments', i], code: 'too_big', message: `At most ${maxBytes} bytes.` }],
-      });
-    }
-    return {
+// A mail is never refused for a file: the text and the files within the limits are kept, the rest
+// is dropped and named (a refusal makes the provider retry and then drop the whole mail).
+function sortAttachments(
+  mail: InboundEmail,
+  maxCount: number,
+  maxBytes: number,
+): { kept: AttachmentUpload[]; dropped: DroppedAttachment[] } {
+  const kept: AttachmentUpload[] = [];
+  const dropped: DroppedAttachment[] = [];
+  for (const a of mail.attachments) {
+    const upload = {
       name: (clean(a.filename).trim() || 'attachment').slice(0, 255),
       contentType: clean(a.contentType).slice(0, 255),
       content: a.content,
     };
-  });
+    const reason: DroppedAttachmentReason | null =
+      a.content.byteLength > maxBytes ? 'too_large' : kept.length >= maxCount ? 'too_many' : null;
+    if (reason === null) kept.push(upload);
+    else {
+      dropped.push({
+        filename: upload.name,
+        contentType: upload.contentType,
+        size: a.content.byteLength,
+        reason,
+      });
+    }
+  }
+  return { kept, dropped };
+}
+
+const TRUNCATION_MARK = '\n\n[…]';
+
+// Cut at a UTF-16 length without splitting a surrogate pair (a lone surrogate cannot be stored in jsonb).
+function cutText(text: string, length: number): string {
+  const code = text.charCodeAt(length - 1);
+  const end = code >= 0xd800 && code <= 0xdbff ? length - 1 : length;
+  return text.slice(0, end).trimEnd();
+}
+// A note names at most this many dropped files (a mail may carry thousands of tiny ones).
+const MAX_NOTED_FILES = 20;
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/** The internal note that tells agents what an accepted mail left out. @internal */
+export function leftOutNote(
+  leftOut: InboundLeftOut,
+  limits: { maxAttachments: number; maxAttachmentBytes: number },
+): string {
+  const lines = ['Not everything of this email was kept:'];
+  if (leftOut.textTruncated) {
+    lines.push(`- The text was cut to ${MAX_BODY_CHARS} characters.`);
+  }
+  const dropped = leftOut.dropped ?? [];
+  for (const d of dropped.slice(0, MAX_NOTED_FILES)) {
+    const why =
+      d.reason === 'too_large'
+        ? `over the limit of ${formatBytes(limits.maxAttachmentBytes)} per file`
+        : `beyond ${limits.maxAttachments} attachments per email`;
+    lines.push(
+      `- Attachment "${d.filename}" (${d.contentType || 'unknown type'}, ${formatBytes(d.size)}): ${why}.`,
+    );
+  }
+  if (dropped.length > MAX_NOTED_FILES) {
+    lines.push(`- ${dropped.length - MAX_NOTED_FILES} more attachments were dropped.`);
+  }
+  if (dropped.length > 0)
+    lines.push('Ask the requester for the missing files another way if they are needed.');
+  return lines.join('\n');
 }
 
 // Without a Message-ID, the mail's content is its identity: the same mail posted twice still lands once.
@@ -272,14 +350,34 @@ export async function receiveInboundEmail(
       },
     );
   }
+  const limits = {
+    maxAttachments: options.maxAttachments ?? 10,
+    maxAttachmentBytes: options.maxAttachmentBytes ?? 5 * 1024 * 1024,
+  };
+  const { kept, dropped } = sortAttachments(mail, limits.maxAttachments, limits.maxAttachmentBytes);
   // The bytes are kept (downloadable from the ticket); the message names them by id.
-  const { prepared, metadata: attachments } = prepareAttachments(
-    checkAttachments(mail, options.maxAttachments ?? 10, options.maxAttachmentBytes ?? 5 * 1024 * 1024),
-  );
-  const body = clean(replyText(mail)).trim() || '(no text)';
-  if (body.length > MAX_BODY_CHARS) {
-    throw new ApiError('payload_too_large', `The message text exceeds ${MAX_BODY_CHARS} characters.`);
-  }
+  const { prepared, metadata: attachments } = prepareAttachments(kept);
+  let body = clean(replyText(mail)).trim() || '(no text)';
+  const textTruncated = body.length > MAX_BODY_CHARS;
+  if (textTruncated) body = `${cutText(body, MAX_BODY_CHARS - TRUNCATION_MARK.length)}${TRUNCATION_MARK}`;
+  const leftOut: InboundLeftOut = {
+    ...(dropped.length === 0 ? {} : { dropped }),
+    ...(textTruncated ? { textTruncated: true as const } : {}),
+  };
+  // Agents learn what is missing in the ticket itself, in the mail's transaction (requesters never see notes).
+  const noteLeftOut = async (tx: SqlExecutor, ticketWorkspaceId: string, ticketId: string) => {
+    if (dropped.length === 0 && !textTruncated) return;
+    await deps.tickets.dispatchIn(
+      tx,
+      { workspaceId: ticketWorkspaceId, ticketId },
+      {
+        type: 'NOTE.ADD',
+        noteId: createId('note'),
+        body: leftOutNote(leftOut, limits),
+        actor: { type: 'system', name: 'email' },
+      },
+    );
+  };
   const tokens = mail.recipients
     .map((r) => tokenFromAddress(r, options.replyDomain))
     .filter((t): t is string => t !== null);
@@ -306,7 +404,7 @@ export async function receiveInboundEmail(
       );
       return { status: 'duplicate', ticketId: rows[0]?.ticket_id ?? '' };
     }
-    let outcome: { status: 'created' | 'replied'; ticketId: string };
+    let outcome: { status: 'created' | 'replied'; ticketId: string } & InboundLeftOut;
     if (claims !== null) {
       const stored = await readTicket(tx, claims.workspaceId, claims.ticketId);
       if (stored === null || stored.requesterId !== claims.requesterId) {
@@ -336,8 +434,9 @@ export async function receiveInboundEmail(
           },
           { tx },
         );
-        outcome = { status: 'created', ticketId: followUp.id };
+        outcome = { status: 'created', ticketId: followUp.id, ...leftOut };
         await storeAttachments(tx, claims.workspaceId, followUp.id, prepared);
+        await noteLeftOut(tx, claims.workspaceId, followUp.id);
         await tx.query(
           'UPDATE email_inbound_messages SET ticket_id = $3 WHERE workspace_id = $1 AND message_id = $2',
           [workspaceId, key, outcome.ticketId],
@@ -351,7 +450,8 @@ export async function receiveInboundEmail(
       )) as Ticket;
       await storeAttachments(tx, claims.workspaceId, ticket.id, prepared);
       if (ticket.tier === 0) await deps.leaveTierZero(tx, ticket, 'the requester replied by email');
-      outcome = { status: 'replied', ticketId: ticket.id };
+      await noteLeftOut(tx, claims.workspaceId, ticket.id);
+      outcome = { status: 'replied', ticketId: ticket.id, ...leftOut };
     } else {
       const requesterId = emailRequesterId(mail.from);
       const name = mail.fromName?.slice(0, 200);
@@ -368,7 +468,8 @@ export async function receiveInboundEmail(
         { tx },
       );
       await storeAttachments(tx, workspaceId, ticket.id, prepared);
-      outcome = { status: 'created', ticketId: ticket.id };
+      await noteLeftOut(tx, workspaceId, ticket.id);
+      outcome = { status: 'created', ticketId: ticket.id, ...leftOut };
     }
     await tx.query(
       'UPDATE email_inbound_messages SET ticket_id = $3 WHERE workspace_id = $1 AND message_id = $2',
@@ -388,7 +489,8 @@ function json(status: number, body: unknown): Response {
 /**
  * The handler of one inbound path: authenticates (401 without the secret, before reading the body),
  * reads the format, ignores loops (202 `{ ignored }`), stores the rest (201 created / 200 replied or
- * duplicate), refuses bad tokens and spoofed senders (403 with `error.reason`).
+ * duplicate; attachments over the limits are dropped and listed as `dropped`), refuses bad tokens and
+ * spoofed senders (403 with `error.reason`) and bodies over `maxBodyBytes` (413).
  */
 export function inboundEmailHandler(
   deps: InboundEmailDeps,
