@@ -218,6 +218,7 @@ const SERVER_ROUTES = [
   'POST /v1/email/inbound/postmark',
   'POST /v1/email/inbound/sendgrid',
   'GET /v1/openapi.json',
+  'GET /v1/metrics',
 ] as const;
 
 const CONTRACT = routes as Readonly<Record<RouteName, RouteDef>>;
@@ -256,6 +257,9 @@ const KNOWN_LITERALS: Record<string, readonly string[]> = {
     'GET /v1/agent/tickets/:ticketId/attachments/:attachmentId',
   ],
   'handler.ts: /v1/openapi.json': ['GET /v1/openapi.json'],
+  // An alias answered as the contract's `metrics` route.
+  'handler.ts: /v1/metrics': ['GET /v1/metrics'],
+  'handler.ts: /v1/agent/metrics': [],
   // The namespace prefix the Express adapter keeps 404s for; no route of its own.
   'adapters/express.ts: /v1': [],
   'email/unsubscribe.ts: /v1/email/unsubscribe': ['GET /v1/email/unsubscribe', 'POST /v1/email/unsubscribe'],
@@ -553,6 +557,31 @@ describe('[reliability 09] authorization matrix over every route and stream [pgl
         acmeSecrets(),
       );
     }
+    expect(await protectedState()).toBe(before);
+  });
+
+  it('GET /v1/metrics (alias of the metrics route): agents only, each of its own workspace', async () => {
+    const before = await protectedState();
+    const get = (headers: Record<string, string>) => send('GET', '/v1/metrics', headers);
+    cell('/v1/metrics without a token', await get({}), 401, acmeSecrets());
+    cell('/v1/metrics as the requester A', await get(bearer(tokens.a)), 403, acmeSecrets());
+    cell('/v1/metrics as a visitor', await get(bearer(tokens.visitor)), 403, acmeSecrets());
+    cell('/v1/metrics as a globex user', await get(bearer(tokens.globexUser)), 403, acmeSecrets());
+    const globex = await get(bearer(tokens.globexAgent));
+    cell('/v1/metrics as a globex agent', globex, 'ok', acmeSecrets());
+    const acme = await get(bearer(tokens.acmeAgent));
+    cell('/v1/metrics as an acme agent', acme, 'ok', []);
+    // The same report as the contract's route, for each agent's own workspace.
+    const backlog = (text: string) =>
+      (JSON.parse(text) as { backlog: { total: number }[] }).backlog.reduce((n, b) => n + b.total, 0);
+    for (const [answer, token] of [
+      [acme, tokens.acmeAgent],
+      [globex, tokens.globexAgent],
+    ] as const) {
+      const contract = await call('metrics', { query: {} }, bearer(token));
+      expect(backlog(answer.text)).toBe(backlog(contract.text));
+    }
+    expect(backlog(acme.text)).toBeGreaterThanOrEqual(3);
     expect(await protectedState()).toBe(before);
   });
 

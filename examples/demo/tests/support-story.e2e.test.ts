@@ -11,7 +11,7 @@ import { buildDemoIfMissing } from './demo.test-support';
 // article again, so does the Tier 0 assistant; the user writes back that it did not help); the
 // first-response SLA warning fires and the seeded rule escalates L1 → L2; Kim (L2)
 // signs in to the console and replies; the reply appears live in the widget; Kim solves the ticket;
-// the user rates it; the console's metrics panel and GET /v1/agent/metrics show the first-response
+// the user rates it; the console's metrics panel and GET /v1/metrics (alias of /v1/agent/metrics) show the first-response
 // time, the escalation and the rating.
 
 const SUBJECT = 'Password reset mail never arrives';
@@ -169,6 +169,17 @@ describe('the support story in Chromium, against the running demo', () => {
     // The report lists every adjacent tier step, also with a count of 0: the story's one escalation counts.
     expect(report.escalations).toContainEqual(expect.objectContaining({ from: 1, to: 2, count: 1 }));
     expect(report.csat).toMatchObject({ responses: 1, satisfied: 1, average: 5 });
+    // The same report at GET /v1/metrics, the short path (plain HTTP, as an operator's script calls it).
+    const kimKey = demo.agents.find((a) => a.id === 'agent-kim')?.apiKey ?? '';
+    const short = await fetch(`${demo.urls.api}/v1/metrics`, {
+      headers: { authorization: `Bearer ${kimKey}` },
+    });
+    expect(short.status).toBe(200);
+    const shortReport = (await short.json()) as typeof report;
+    expect(shortReport.firstResponse).toEqual(report.firstResponse);
+    expect(shortReport.escalations).toContainEqual(expect.objectContaining({ from: 1, to: 2, count: 1 }));
+    expect(shortReport.csat).toEqual(report.csat);
+    expect((await fetch(`${demo.urls.api}/v1/metrics`)).status).toBe(401);
 
     await agent.reload();
     await agent.getByText('Signed in as Kim (L2)').waitFor();

@@ -38,6 +38,12 @@ export interface CorsOptions {
   origins: readonly string[] | '*';
 }
 
+/**
+ * Paths answered as another route of the contract (same scope, checks and answer). `/v1/metrics` is
+ * the short name operators look for; the contract keeps agent routes under `/v1/agent`.
+ */
+const PATH_ALIASES: Readonly<Record<string, string>> = { '/v1/metrics': '/v1/agent/metrics' };
+
 /** What the handler is built from. */
 export interface HandlerOptions {
   app: AppServices;
@@ -111,8 +117,9 @@ export function createFetchHandler(options: HandlerOptions): FetchHandler {
     seen: { route: RouteName | null },
   ): Promise<Response> {
     const url = new URL(request.url);
-    const path =
+    const trimmed =
       url.pathname.length > 1 && url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
+    const path = PATH_ALIASES[trimmed] ?? trimmed;
     const method = request.method.toUpperCase();
 
     if (method === 'OPTIONS') {
