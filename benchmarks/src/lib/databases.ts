@@ -40,8 +40,8 @@ export async function serverVersion(serverUrl: string): Promise<string> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ v: string }>('SHOW server_version');
-    return rows[0]?.v ?? 'unknown';
+    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+    return rows[0]?.server_version ?? 'unknown';
   } finally {
     await client.end();
   }
