@@ -1,6 +1,6 @@
 import type { Ticket } from '@tierdesk/core';
 import { createId } from '../ids';
-import type { SqlExecutor } from '../store';
+import { notifyInTransaction, type SqlExecutor } from '../store';
 import type { ChangeWriter, TicketChange } from '../tickets/ticket.service';
 import { OUTBOX_CHANNEL } from '../webhooks/webhook.outbox';
 import type { OutgoingEmail, ParsedEmailOptions } from './email.config';
@@ -212,6 +212,6 @@ export function emailChangeWriter(options: ParsedEmailOptions & { tokenSecret: s
     if (notices.length === 0) return;
     if (await isOptedOut(tx, ticket.workspaceId, ticket.requester.id)) return;
     for (const notice of notices) await enqueueNotice(tx, options, ticket, to, notice);
-    await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, EMAIL_OUTBOX_TOPIC]);
+    await notifyInTransaction(tx, OUTBOX_CHANNEL, EMAIL_OUTBOX_TOPIC);
   };
 }

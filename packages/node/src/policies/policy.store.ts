@@ -102,6 +102,7 @@ export async function loadTicketPolicies(db: SqlExecutor, workspaceId: string): 
   return {
     sla: { policies: all.slaPolicies, calendars: all.calendars },
     escalationRules: all.escalationRules,
+    routingRules: all.routingRules,
   };
 }
 
@@ -112,9 +113,16 @@ export async function loadTicketPolicies(db: SqlExecutor, workspaceId: string): 
  */
 export async function routeTicket(
   tx: SqlExecutor,
-  request: { workspaceId: string; ticketId: string; tier: number; groupId: string | null },
+  request: {
+    workspaceId: string;
+    ticketId: string;
+    tier: number;
+    groupId: string | null;
+    /** The workspace's routing rules, when the caller has read them already. */
+    routingRules?: readonly RoutingRule[];
+  },
 ): Promise<string | null> {
-  const rules = await listPolicies(tx, request.workspaceId, 'routing_rule');
+  const rules = request.routingRules ?? (await listPolicies(tx, request.workspaceId, 'routing_rule'));
   const rule = rules.find(
     (r) => r.tier === request.tier && (r.groupId === null || r.groupId === request.groupId),
   );

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../store';
+import { notifyInTransaction, type SqlExecutor } from '../store';
 
 /** The LISTEN/NOTIFY channel on which writers announce new timeline rows to every server instance. */
 export const REALTIME_CHANNEL = 'tierdesk_events';
@@ -20,7 +20,7 @@ export interface TimelineNotification {
  */
 export async function notifyTimelineAppended(tx: SqlExecutor, workspaceId: string): Promise<void> {
   const payload: TimelineNotification = { workspaceId };
-  await tx.query('SELECT pg_notify($1, $2)', [REALTIME_CHANNEL, JSON.stringify(payload)]);
+  await notifyInTransaction(tx, REALTIME_CHANNEL, JSON.stringify(payload));
 }
 
 /** Reads a notification payload; undefined when it is not one of ours. @internal */

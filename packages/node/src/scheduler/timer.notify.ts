@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../store';
+import { notifyInTransaction, type SqlExecutor } from '../store';
 import { TimerSchedulerError } from './timer.errors';
 
 /** The LISTEN/NOTIFY channel on which every scheduler instance hears that timers changed. */
@@ -24,7 +24,7 @@ export async function notifyTimersChanged(tx: SqlExecutor, earliestDueMs: number
       `notifyTimersChanged needs an epoch-millisecond number or null, got ${String(earliestDueMs)}.`,
     );
   }
-  await tx.query('SELECT pg_notify($1, $2)', [TIMERS_CHANNEL, formatTimersPayload(earliestDueMs)]);
+  await notifyInTransaction(tx, TIMERS_CHANNEL, formatTimersPayload(earliestDueMs));
 }
 
 /** The payload of a {@link TIMERS_CHANNEL} notification: the earliest due time as integer epoch ms. */

@@ -139,6 +139,17 @@ for (const kind of engines) {
       });
     });
 
+    it('keeps the article search index without a pending list, so bulk-added articles are searched through it', async () => {
+      await withFreshDatabase(kind, async (db) => {
+        await migrate(db);
+        const { rows } = await db.query<{ options: string[] | null }>(
+          `SELECT reloptions AS options FROM pg_class WHERE relname = 'articles_search'
+              AND relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())`,
+        );
+        expect(rows).toEqual([{ options: ['fastupdate=off'] }]);
+      });
+    });
+
     it('numbers tickets from a sequence per workspace that continues the counters before 010', async () => {
       const shipped = readdirSync(defaultMigrationsDir()).filter((name) => name.endsWith('.sql'));
       const filesUpTo = (version: number) =>

@@ -5,10 +5,12 @@ import {
   createPgliteDatabase,
   createPostgresDatabase,
   isStoreError,
+  notifyInTransaction,
   type SqlDatabase,
   StoreError,
   type StoreErrorHandler,
   toStoreError,
+  withNotifyBatch,
 } from './index';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -530,6 +532,54 @@ describeStores('store', ({ db, kind, openAnother }) => {
       await inbox.waitFor('marker');
       expect(inbox.payloads).toEqual(['committed', 'marker']);
       await inbox.unsubscribe();
+    });
+
+    it('sends a batch of notifications in one statement at its end, in order, once each; none when it throws', async () => {
+      const [one, two] = [channelName(), channelName()];
+      const inboxOne = await collect(db(), one);
+      const inboxTwo = await collect(db(), two);
+      const statements: string[] = [];
+      await db().transaction(async (tx) => {
+        const counted = {
+          query: ((text: string, params?: unknown[]) => {
+            statements.push(text);
+            return tx.query(text, params);
+          }) as typeof tx.query,
+        };
+        await withNotifyBatch(counted, async () => {
+          await notifyInTransaction(counted, one, 'a');
+          await notifyInTransaction(counted, two, 'x');
+          await notifyInTransaction(counted, one, 'a'); // a repeat: folded
+          // A batch opened inside joins the outer one: nothing is sent when it ends.
+          await withNotifyBatch(counted, () => notifyInTransaction(counted, one, 'b'));
+          expect(statements).toEqual([]);
+        });
+        expect(statements).toEqual(['SELECT pg_notify($1, $2), pg_notify($3, $4), pg_notify($5, $6)']);
+        // Outside a batch a notification is its own statement, as before.
+        await notifyInTransaction(counted, two, 'y');
+        expect(statements).toHaveLength(2);
+        await sleep(20);
+        expect([...inboxOne.payloads, ...inboxTwo.payloads]).toEqual([]); // still held until COMMIT
+      });
+      await inboxOne.waitFor('b');
+      await inboxTwo.waitFor('y');
+      expect(inboxOne.payloads).toEqual(['a', 'b']);
+      expect(inboxTwo.payloads).toEqual(['x', 'y']);
+
+      await db().transaction(async (tx) => {
+        await expect(
+          withNotifyBatch(tx, async () => {
+            await notifyInTransaction(tx, one, 'lost');
+            throw new Error('abort');
+          }),
+        ).rejects.toThrow('abort');
+        // The transaction goes on (the caller caught the error): the failed batch's notification stays unsent.
+      });
+      await db().notify(one, 'marker');
+      await inboxOne.waitFor('marker');
+      expect(inboxOne.payloads).toEqual(['a', 'b', 'marker']);
+      await inboxOne.unsubscribe();
+      await inboxTwo.unsubscribe();
     });
 
     it('stops delivering to an unsubscribed listener and keeps the others', async () => {

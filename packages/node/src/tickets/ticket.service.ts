@@ -3,6 +3,7 @@ import type {
   Attachment,
   EscalationRule,
   Requester,
+  RoutingRule,
   SlaEnvironment,
   Ticket,
   TicketChannel,
@@ -23,7 +24,7 @@ import type { Clock } from '../clock';
 import { ApiError } from '../http/api-error';
 import { createId } from '../ids';
 
-import type { SqlDatabase, SqlExecutor } from '../store';
+import { type SqlDatabase, type SqlExecutor, withNotifyBatch } from '../store';
 import {
   insertTicket,
   loadTicketForUpdate,
@@ -60,6 +61,8 @@ export type ChangeWriter = (tx: SqlExecutor, change: TicketChange) => Promise<vo
 export interface TicketPolicies {
   sla: SlaEnvironment;
   escalationRules: EscalationRule[];
+  /** The workspace's routing rules, when read with the rest (routing then need not read them again). */
+  routingRules?: RoutingRule[];
 }
 
 /** Options of {@link createTicketService}. */
@@ -75,7 +78,14 @@ export interface TicketServiceOptions<TExtra extends EventObject> {
   /** Picks an agent for an `assign` effect (routing); null leaves the ticket unassigned. */
   route?: (
     tx: SqlExecutor,
-    request: { workspaceId: string; ticketId: string; tier: Tier; groupId: string | null },
+    request: {
+      workspaceId: string;
+      ticketId: string;
+      tier: Tier;
+      groupId: string | null;
+      /** The workspace's routing rules when the change already read them (a new ticket). */
+      routingRules?: readonly RoutingRule[];
+    },
   ) => Promise<string | null>;
 }
 
@@ -158,6 +168,19 @@ export function createTicketService<TExtra extends EventObject = never>(
     previous: StoredTicket | null,
     number: number,
     extra: { diagnostics?: unknown; sessionId?: string | undefined } = {},
+    routingRules?: readonly RoutingRule[],
+  ): Promise<Ticket> {
+    // The writers' notifications (and those of a routing step) go out in one statement at the end.
+    return withNotifyBatch(tx, () => commitBatched(tx, step, previous, number, extra, routingRules));
+  }
+
+  async function commitBatched(
+    tx: SqlExecutor,
+    step: TicketStep,
+    previous: StoredTicket | null,
+    number: number,
+    extra: { diagnostics?: unknown; sessionId?: string | undefined },
+    routingRules: readonly RoutingRule[] | undefined,
   ): Promise<Ticket> {
     const version = previous === null ? 1 : previous.version + 1;
     const ticket = toTicket(step.context, { number, version, now: clock.now() });
@@ -175,7 +198,7 @@ export function createTicketService<TExtra extends EventObject = never>(
       timers: step.timers,
     };
     for (const writer of writers) await writer(tx, change);
-    return applyRouting(tx, ticket, step.effects);
+    return applyRouting(tx, ticket, step.effects, routingRules);
   }
 
   // An `assign` effect asks routing for an agent of the new tier; the assignment is a step of its own
@@ -184,6 +207,7 @@ export function createTicketService<TExtra extends EventObject = never>(
     tx: SqlExecutor,
     ticket: Ticket,
     effects: readonly TicketEffect[],
+    routingRules: readonly RoutingRule[] | undefined,
   ): Promise<Ticket> {
     const assign = [...effects].reverse().find((e) => e.type === 'assign');
     if (assign === undefined || options.route === undefined) return ticket;
@@ -192,6 +216,7 @@ export function createTicketService<TExtra extends EventObject = never>(
       ticketId: ticket.id,
       tier: assign.tier,
       groupId: assign.groupId,
+      ...(routingRules === undefined ? {} : { routingRules }),
     });
     if (agentId === null || agentId === ticket.assigneeId) return ticket;
     const routed = await dispatchIn(
@@ -259,7 +284,14 @@ export function createTicketService<TExtra extends EventObject = never>(
           escalationRules: policies.escalationRules,
           selfServiceAttempted: args.selfServiceAttempted ?? false,
         });
-        return commit(tx, step, null, number, { diagnostics: args.diagnostics, sessionId: args.sessionId });
+        return commit(
+          tx,
+          step,
+          null,
+          number,
+          { diagnostics: args.diagnostics, sessionId: args.sessionId },
+          policies.routingRules,
+        );
       });
     },
 

@@ -147,7 +147,7 @@ export async function insertTicket(
     ],
   );
   await appendEvents(tx, t, write.events);
-  await replaceTimers(tx, t.workspaceId, t.id, write.timers);
+  await replaceTimers(tx, t.workspaceId, t.id, write.timers, { isNew: true });
 }
 
 /**
@@ -227,28 +227,35 @@ async function appendEvents(
   );
 }
 
+// One statement per change (a round trip each is most of a change's cost): the machine's timers that
+// stopped are deleted and the running ones upserted together. A new ticket has none to delete.
 async function replaceTimers(
   tx: SqlExecutor,
   workspaceId: string,
   ticketId: string,
   timers: TicketTimers,
+  options: { isNew?: boolean } = {},
 ): Promise<void> {
   const set = Object.entries(timers)
     .filter((entry): entry is [string, number] => entry[1] !== null)
     .map(([key, due]) => ({ key, due_at: new Date(due).toISOString() }));
-  // Only the machine's own timers are replaced; rows under other keys (the Tier 0 hand-off) belong to
-  // the server and live on until they fire.
-  await tx.query(
-    'DELETE FROM timers WHERE ticket_id = $1 AND key = ANY($2::text[]) AND NOT (key = ANY($3::text[]))',
-    [ticketId, Object.keys(timers), set.map((t) => t.key)],
-  );
-  if (set.length === 0) return;
-  await tx.query(
-    `INSERT INTO timers (ticket_id, key, workspace_id, due_at)
+  const upsert = `INSERT INTO timers (ticket_id, key, workspace_id, due_at)
      SELECT $1, t.key, $2, t.due_at FROM jsonb_to_recordset($3::jsonb) AS t(key text, due_at timestamptz)
      ON CONFLICT (ticket_id, key) DO UPDATE SET due_at = EXCLUDED.due_at
-       WHERE timers.due_at IS DISTINCT FROM EXCLUDED.due_at`,
-    [ticketId, workspaceId, JSON.stringify(set)],
+       WHERE timers.due_at IS DISTINCT FROM EXCLUDED.due_at`;
+  if (options.isNew === true) {
+    if (set.length > 0) await tx.query(upsert, [ticketId, workspaceId, JSON.stringify(set)]);
+    return;
+  }
+  // Only the machine's own timers are replaced; rows under other keys (the Tier 0 hand-off) belong to
+  // the server and live on until they fire. The DELETE takes keys not in the set, the upsert only keys
+  // in it, so the two parts of the statement never touch the same row.
+  await tx.query(
+    `WITH stopped AS (
+       DELETE FROM timers WHERE ticket_id = $1 AND key = ANY($4::text[]) AND NOT (key = ANY($5::text[]))
+     )
+     ${upsert}`,
+    [ticketId, workspaceId, JSON.stringify(set), Object.keys(timers), set.map((t) => t.key)],
   );
 }
 

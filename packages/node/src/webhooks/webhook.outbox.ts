@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../store';
+import { notifyInTransaction, type SqlExecutor } from '../store';
 import { WebhookError } from './webhook.errors';
 
 /** The outbox topic of webhook events. */
@@ -112,5 +112,5 @@ export async function enqueueWebhookEvents(
      SELECT $1, $2, p.value FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS p(value, n) ORDER BY p.n`,
     [workspaceId, WEBHOOK_OUTBOX_TOPIC, JSON.stringify(payloads)],
   );
-  await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, WEBHOOK_OUTBOX_TOPIC]);
+  await notifyInTransaction(tx, OUTBOX_CHANNEL, WEBHOOK_OUTBOX_TOPIC);
 }
