@@ -3,7 +3,7 @@
 // the tables. `--only=http,growth` runs some suites and `--quick` shrinks them to check that they work;
 // both print and write benchmarks/results/partial.md instead, so BENCHMARKS.md always holds one whole run.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { DATABASE_URL, serverVersion } from './lib/databases';
@@ -72,6 +72,14 @@ const summaryRows = reports.flatMap((r) => [
   ...r.met.map((line) => `| ${r.title} | met | ${line} |`),
   ...r.missed.map((line) => `| ${r.title} | **MISSED** | ${line} |`),
 ]);
+// The analysis of the misses is written by people (benchmarks/notes.md), after reading a run's
+// profiles; it is carried into every rewrite, headed as hand-written, so its reasoning is not lost.
+const NOTES = resolve(ROOT, 'benchmarks/notes.md');
+const analysis = existsSync(NOTES)
+  ? `\n## Analysis of the misses (hand-written, benchmarks/notes.md)\n\n${readFileSync(NOTES, 'utf8')
+      .replace(/^# .*\n+/, '')
+      .trim()}\n`
+  : '';
 const markdown = `# Benchmarks
 
 Written by \`npm run bench\` (benchmarks/src/run.ts); do not edit by hand — rerun it. Every number below was
@@ -97,7 +105,7 @@ absolute numbers on a shared 2-core machine mean little on their own.
 | --- | --- | --- |
 ${summaryRows.join('\n')}
 
-${reports.map((r) => `## ${r.title}\n\n${r.markdown.trim()}\n`).join('\n')}`;
+${reports.map((r) => `## ${r.title}\n\n${r.markdown.trim()}\n`).join('\n')}${analysis}`;
 
 const full = only === undefined && !quick;
 mkdirSync(resolve(ROOT, 'benchmarks/results'), { recursive: true });
