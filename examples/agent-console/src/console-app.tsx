@@ -1,6 +1,6 @@
 import { TierdeskProvider } from '@tierdesk/react';
-import { AgentConsoleExample } from '@tierdesk/react/agent';
 import { type ReactElement, useEffect, useState } from 'react';
+import { AgentConsole, forgetOpenTicket } from './agent-console';
 import {
   type AgentSession,
   loadSession,
@@ -23,8 +23,9 @@ type Boot =
   | { state: 'ready'; config: ConsoleConfig; session: AgentSession | null; error?: string };
 
 /**
- * The agent console: a sign-in form (agent id and API key), then the kit's queue, ticket view and
- * metrics (`AgentConsoleExample`) inside a `TierdeskProvider` that sends the key with every call.
+ * The agent console app: a sign-in form (agent id and API key), then the console (queue, ticket
+ * view and metrics, assembled in agent-console.tsx) inside a `TierdeskProvider` that sends the key
+ * with every call.
  */
 export function ConsoleApp(): ReactElement {
   const [boot, setBoot] = useState<Boot>({ state: 'loading' });
@@ -96,6 +97,7 @@ export function ConsoleApp(): ReactElement {
   const { config, session } = boot;
   const signOut = () => {
     saveSession(null);
+    forgetOpenTicket();
     setBoot({ state: 'ready', config, session: null });
   };
 
@@ -135,7 +137,7 @@ export function ConsoleApp(): ReactElement {
           getToken={() => session.apiKey}
           identity={session.agentId}
         >
-          <AgentConsoleExample currentAgentId={session.agentId} />
+          <AgentConsole agentId={session.agentId} />
         </TierdeskProvider>
       </main>
     </>

@@ -217,10 +217,16 @@ describe('npm run demo (examples/demo/src/demo.mjs)', () => {
       const queue = agentPage.getByRole('table', { name: 'Queue' });
       await queue.getByRole('button', { name: /The invoice export is disabled/ }).click();
       await agentPage.getByRole('heading', { level: 2, name: /The invoice export is disabled/ }).waitFor();
+      // The open ticket is in the address, so a reload (the session is the tab's) opens it again.
+      expect(agentPage.url()).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${ports.console}/\\?ticket=tkt_`));
+      await agentPage.reload();
+      await agentPage.getByRole('heading', { level: 2, name: /The invoice export is disabled/ }).waitFor();
 
-      // Signing out shows the form; a wrong key is refused in words, Kim's printed key signs her in.
+      // Signing out drops the open ticket from the address and shows the form; a wrong key is refused in words, Kim's printed key signs her in.
       await agentPage.getByRole('button', { name: 'Sign out' }).click();
       const form = agentPage.getByRole('form', { name: 'Sign in' });
+      await form.waitFor();
+      expect(agentPage.url()).toBe(`http://127.0.0.1:${ports.console}/`);
       await form.getByLabel('Agent ID').fill('agent-kim');
       await form.getByLabel('API key').fill('tdk_not_a_key');
       await form.getByRole('button', { name: 'Sign in' }).click();
