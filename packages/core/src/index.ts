@@ -87,6 +87,7 @@ export {
   defineRoute,
   type HttpMethod,
   matchPath,
+  matchSegments,
   type RouteDef,
   type RouteInput,
   type RouteOutput,

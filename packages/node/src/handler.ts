@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { matchPath, type RouteDef, type RouteName, routes } from '@tierdesk/core';
+import { matchPath, matchSegments, type RouteDef, type RouteName, routes } from '@tierdesk/core';
 import { createOpenApiDocument } from '@tierdesk/core/openapi';
 import * as z from 'zod/mini';
 import type { FetchContext, FetchHandler } from './adapters/node-exchange';
@@ -85,8 +85,17 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 const ALLOWED_HEADERS = 'authorization, content-type, idempotency-key, if-match, last-event-id';
 const EXPOSED_HEADERS = 'etag, retry-after, x-request-id, idempotency-replayed, content-disposition';
 
-type Entry = { name: RouteName; route: RouteDef };
-const ENTRIES: Entry[] = Object.entries(routes).map(([name, route]) => ({ name: name as RouteName, route }));
+type Entry = { name: RouteName; route: RouteDef; segments: readonly string[]; staticness: number };
+/**
+ * The contract's routes, split once and grouped by segment count: a request's path is split once and
+ * tried only against routes as long as it (the list benchmark's profile had route matching at 2.4 %).
+ */
+const ENTRIES_BY_LENGTH = new Map<number, Entry[]>();
+for (const [name, route] of Object.entries(routes)) {
+  const segments = route.path.split('/');
+  const entry: Entry = { name: name as RouteName, route, segments, staticness: staticness(segments) };
+  ENTRIES_BY_LENGTH.set(segments.length, [...(ENTRIES_BY_LENGTH.get(segments.length) ?? []), entry]);
+}
 
 /**
  * Builds the API's fetch handler: routing over the core contract, authentication and scope checks,
@@ -168,14 +177,15 @@ export function createFetchHandler(options: HandlerOptions): FetchHandler {
 
     let found: { entry: Entry; params: Record<string, string> } | undefined;
     const allowedMethods = new Set<string>();
-    for (const entry of ENTRIES) {
-      const params = matchPath(entry.route.path, path);
+    const segments = path.split('/');
+    for (const entry of ENTRIES_BY_LENGTH.get(segments.length) ?? []) {
+      const params = matchSegments(entry.segments, segments);
       if (params === null) continue;
       allowedMethods.add(entry.route.method);
       // Static segments win over parameters (`/v1/articles/search` before `/v1/articles/:articleId`).
       if (
         entry.route.method === method &&
-        (found === undefined || staticness(entry.route.path) > staticness(found.entry.route.path))
+        (found === undefined || entry.staticness > found.entry.staticness)
       ) {
         found = { entry, params };
       }
@@ -348,8 +358,8 @@ export function createFetchHandler(options: HandlerOptions): FetchHandler {
 // others of class 22 (division by zero, a bad cast in our own SQL) are the server's bugs: 500, logged.
 const INPUT_DATA_EXCEPTIONS = new Set(['22001', '22003', '22007', '22008', '22021', '22P05']);
 
-function staticness(path: string): number {
-  return path.split('/').filter((s) => s !== '' && !s.startsWith(':')).length;
+function staticness(segments: readonly string[]): number {
+  return segments.filter((s) => s !== '' && !s.startsWith(':')).length;
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
