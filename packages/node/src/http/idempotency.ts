@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SqlDatabase, SqlExecutor } from '../store';
+import { queueWrite, type SqlDatabase, type SqlExecutor } from '../store';
 import { ApiError } from './api-error';
 
 /** How long a key replays its first answer. */
@@ -99,7 +99,9 @@ export async function runIdempotent(
       return { ...row.response, replayed: true };
     }
     const answer = await work(tx);
-    await tx.query(
+    // Queued: sent with the work's own writes, in one statement before COMMIT.
+    await queueWrite(
+      tx,
       'UPDATE idempotency_keys SET status = $4, response = $5 WHERE workspace_id = $1 AND identity = $2 AND key = $3',
       [scope.workspaceId, scope.identity, scope.key, answer.status, JSON.stringify(answer)],
     );

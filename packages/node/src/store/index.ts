@@ -8,3 +8,5 @@ export { createPgliteDatabase } from './pglite';
 export type { PostgresDatabaseOptions } from './postgres';
 export { createPostgresDatabase } from './postgres';
 export type { SqlDatabase, SqlExecutor, SqlResult, SqlRow, StoreErrorHandler } from './sql';
+export type { WriteExpectation } from './write-batch';
+export { queueSelect, queueWrite } from './write-batch';

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from './sql';
+import { queueSelect } from './write-batch';
 
 // Notifications a transaction has asked for while a batch is open on it, in order, without repeats
 // (PostgreSQL folds identical notifications of one transaction into one anyway).
@@ -7,13 +8,14 @@ const batches = new WeakMap<SqlExecutor, Map<string, readonly [string, string]>>
 /**
  * Sends `pg_notify(channel, payload)` as part of the transaction `tx`: delivered at COMMIT, dropped on
  * ROLLBACK. While a batch is open on `tx` (see {@link withNotifyBatch}) the notification waits for the
- * batch's single statement; otherwise it is sent now. Either way it reaches listeners at the same
+ * batch's single statement; otherwise it joins the transaction's queued writes (see `queueWrite`), or is
+ * sent now on an executor without them. Either way it reaches listeners at the same
  * moment, COMMIT, so callers need not know which.
  */
 export async function notifyInTransaction(tx: SqlExecutor, channel: string, payload: string): Promise<void> {
   const batch = batches.get(tx);
   if (batch === undefined) {
-    await tx.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    await queueSelect(tx, 'pg_notify($1, $2)', [channel, payload]);
     return;
   }
   const key = `${channel}\u0000${payload}`;
@@ -22,7 +24,7 @@ export async function notifyInTransaction(tx: SqlExecutor, channel: string, payl
 
 /**
  * Runs `fn` with a batch open on `tx`: every {@link notifyInTransaction} inside it is collected and
- * sent in one `SELECT pg_notify(…), pg_notify(…)` when `fn` returns (a ticket change's writers each
+ * queued as one `pg_notify(…), pg_notify(…)` when `fn` returns, sent with the transaction's queued writes (a ticket change's writers each
  * notify a channel; a round trip each was a fifth of a change's statements). A batch opened inside
  * another on the same transaction joins it, so the outermost sends. When `fn` throws nothing is sent:
  * the transaction is rolling back and its notifications would be dropped anyway.
@@ -40,8 +42,9 @@ export async function withNotifyBatch<T>(tx: SqlExecutor, fn: () => Promise<T>):
   }
   if (batch.size > 0) {
     const pairs = [...batch.values()];
-    await tx.query(
-      `SELECT ${pairs.map((_, i) => `pg_notify($${2 * i + 1}, $${2 * i + 2})`).join(', ')}`,
+    await queueSelect(
+      tx,
+      pairs.map((_, i) => `pg_notify($${2 * i + 1}, $${2 * i + 2})`).join(', '),
       pairs.flat(),
     );
   }

@@ -2,7 +2,7 @@ import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
 import { StoreError, toStoreError } from './errors';
 import { quoteIdentifier, reportToConsole } from './identifiers';
 import type { SqlDatabase, SqlExecutor, SqlResult, SqlRow, StoreErrorHandler } from './sql';
-import { TransactionScope } from './transaction-scope';
+import { registerScope, TransactionScope } from './transaction-scope';
 
 /** Options of {@link createPgliteDatabase}. */
 export interface PgliteDatabaseOptions {
@@ -63,7 +63,7 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions = {}):
   const scope = new TransactionScope();
   let closing: Promise<void> | undefined;
 
-  return {
+  const db: SqlDatabase = {
     kind: 'pglite',
 
     // async: misuse must reject like every other failure, never throw synchronously.
@@ -120,4 +120,5 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions = {}):
       return closing;
     },
   };
+  return registerScope(db, scope);
 }

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { StoreError, toStoreError } from './errors';
 import { quoteIdentifier, reportToConsole } from './identifiers';
 import type { SqlDatabase, SqlExecutor, SqlResult, SqlRow, StoreErrorHandler } from './sql';
-import { TransactionScope } from './transaction-scope';
+import { registerScope, TransactionScope } from './transaction-scope';
 
 /** Options of {@link createPostgresDatabase}. */
 export interface PostgresDatabaseOptions {
@@ -324,7 +324,7 @@ export async function createPostgresDatabase(options: PostgresDatabaseOptions): 
   const listener = new PostgresListener({ ...connection, keepAlive: true }, onError);
   let closing: Promise<void> | undefined;
 
-  return {
+  const db: SqlDatabase = {
     kind: 'postgres',
 
     // async throughout: misuse must reject like every other failure, never throw synchronously.
@@ -401,4 +401,5 @@ export async function createPostgresDatabase(options: PostgresDatabaseOptions): 
       return closing;
     },
   };
+  return registerScope(db, scope);
 }

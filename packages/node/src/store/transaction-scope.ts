@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { StoreError, toStoreError } from './errors';
 import type { SqlExecutor, SqlResult, SqlRow } from './sql';
+import { WriteBatch } from './write-batch';
 
 interface OpenTransaction {
   open: boolean;
@@ -21,6 +22,8 @@ export type TransactionQuery = <R extends SqlRow>(
  */
 export class TransactionScope {
   readonly #storage = new AsyncLocalStorage<OpenTransaction>();
+  /** Called with the text of every statement sent inside a transaction (tests count round trips). */
+  readonly observers = new Set<(text: string) => void>();
 
   /** Throws a StoreError `invalid_usage` when called from inside an open transaction of this database. */
   assertOutside(operation: string): void {
@@ -34,8 +37,9 @@ export class TransactionScope {
 
   /**
    * Runs the caller's transaction body with an executor that refuses work once the body has settled
-   * (a statement sent after COMMIT would run outside the transaction). Errors the body throws are
-   * passed through untouched; every other failure (BEGIN, COMMIT, ROLLBACK) becomes a StoreError.
+   * (a statement sent after COMMIT would run outside the transaction) and sends the writes the body
+   * queued ({@link WriteBatch}) before its next statement and before COMMIT. Errors the body throws
+   * (and those of its queued writes) are passed through untouched; every other failure (BEGIN, COMMIT, ROLLBACK) becomes a StoreError.
    */
   async run<T>(
     driverTransaction: (body: (query: TransactionQuery) => Promise<T>) => Promise<T>,
@@ -47,6 +51,12 @@ export class TransactionScope {
     try {
       return await driverTransaction((query) =>
         this.#storage.run(state, async () => {
+          // Writes queued with queueWrite() go out with the next statement or before COMMIT.
+          const send: TransactionQuery = (text, params) => {
+            for (const observe of this.observers) observe(text);
+            return query(text, params);
+          };
+          const batch = new WriteBatch((text, params) => send(text, params));
           const tx: SqlExecutor = {
             query: async <R extends SqlRow = SqlRow>(text: string, params?: unknown[]) => {
               if (!state.open) {
@@ -55,11 +65,15 @@ export class TransactionScope {
                   'The transaction has already finished; its executor is closed.',
                 );
               }
-              return query<R>(text, params);
+              await batch.flush();
+              return send<R>(text, params);
             },
           };
+          batch.attach(tx);
           try {
-            return await fn(tx);
+            const result = await fn(tx);
+            await batch.flush();
+            return result;
           } catch (error) {
             bodyFailure = { error };
             throw error;
@@ -75,4 +89,27 @@ export class TransactionScope {
       state.open = false;
     }
   }
+}
+
+const scopes = new WeakMap<object, TransactionScope>();
+
+/** Records which scope runs the transactions of a database. @internal */
+export function registerScope<D extends object>(db: D, scope: TransactionScope): D {
+  scopes.set(db, scope);
+  return db;
+}
+
+/**
+ * Calls `observe` with the text of every statement a database sends inside its transactions (queued
+ * writes as the one statement they are sent as; BEGIN and COMMIT not included) until the returned
+ * function is called. For tests that count round trips. @internal
+ */
+export function observeStatements(db: object, observe: (text: string) => void): () => void {
+  const scope = scopes.get(db);
+  if (scope === undefined)
+    throw new Error(
+      'observeStatements() needs a database made by createPgliteDatabase or createPostgresDatabase',
+    );
+  scope.observers.add(observe);
+  return () => scope.observers.delete(observe);
 }

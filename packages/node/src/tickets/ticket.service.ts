@@ -187,8 +187,8 @@ export function createTicketService<TExtra extends EventObject = never>(
     const write = { ticket, snapshot: step.snapshot, events: step.events, timers: step.timers };
     if (previous === null) {
       await insertTicket(tx, write, extra);
-    } else if (!(await updateTicket(tx, previous.version, write))) {
-      throw stale(previous.id);
+    } else {
+      await updateTicket(tx, previous.version, write, () => stale(previous.id));
     }
     const change: TicketChange = {
       ticket,

@@ -1,6 +1,6 @@
 import type { Ticket, TicketTimers, TimelineEvent } from '@tierdesk/core';
 import { renderMarkdown } from '../markdown/render-cache';
-import type { SqlExecutor } from '../store';
+import { queueWrite, type SqlExecutor } from '../store';
 
 /** A ticket row as the actor step needs it: the persisted machine snapshot and its version. */
 export interface StoredTicket {
@@ -123,7 +123,8 @@ export async function insertTicket(
   extra: { diagnostics?: unknown; sessionId?: string | undefined },
 ): Promise<void> {
   const t = write.ticket;
-  await tx.query(
+  await queueWrite(
+    tx,
     `INSERT INTO tickets (id, workspace_id, number, requester_id, status, tier, priority, assignee_id, sla_state,
                           data, snapshot, version, diagnostics, session_id, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
@@ -152,15 +153,19 @@ export async function insertTicket(
 
 /**
  * Writes an accepted step over the row loaded with {@link loadTicketForUpdate}. The version guard makes
- * a lost update impossible even if a caller forgot the lock: zero rows updated means someone else won.
+ * a lost update impossible even if a caller forgot the lock: zero rows updated means someone else won,
+ * and the transaction fails with `stale()` (the writes are queued, so the guard is checked in SQL when
+ * they are sent, and aborts the transaction with them).
  */
 export async function updateTicket(
   tx: SqlExecutor,
   previousVersion: number,
   write: TicketWrite,
-): Promise<boolean> {
+  stale: () => Error,
+): Promise<void> {
   const t = write.ticket;
-  const { rowCount } = await tx.query(
+  await queueWrite(
+    tx,
     `UPDATE tickets SET status = $3, tier = $4, priority = $5, assignee_id = $6, sla_state = $7,
                         data = $8, snapshot = $9, version = $10, updated_at = $11
       WHERE workspace_id = $1 AND id = $2 AND version = $12`,
@@ -178,11 +183,10 @@ export async function updateTicket(
       t.updatedAt,
       previousVersion,
     ],
+    { rows: 1, error: stale },
   );
-  if (rowCount !== 1) return false;
   await appendEvents(tx, t, write.events);
   await replaceTimers(tx, t.workspaceId, t.id, write.timers);
-  return true;
 }
 
 /** Whether an event is part of the public conversation (the requester may see it). */
@@ -218,7 +222,8 @@ async function appendEvents(
         ? { ...e, bodyNodes: renderMarkdown(e.body) }
         : e,
   }));
-  await tx.query(
+  await queueWrite(
+    tx,
     `INSERT INTO ticket_events (ticket_id, seq, workspace_id, requester_id, type, at, internal, event)
      SELECT $1, e.seq, $2, $3, e.type, e.at, e.internal, e.event
        FROM jsonb_to_recordset($4::jsonb) AS e(seq integer, type text, at timestamptz, internal boolean, event jsonb)
@@ -227,8 +232,8 @@ async function appendEvents(
   );
 }
 
-// One statement per change (a round trip each is most of a change's cost): the machine's timers that
-// stopped are deleted and the running ones upserted together. A new ticket has none to delete.
+// Part of the change's one statement (queued writes): the machine's timers that stopped are deleted and
+// the running ones upserted. A new ticket has none to delete.
 async function replaceTimers(
   tx: SqlExecutor,
   workspaceId: string,
@@ -239,23 +244,26 @@ async function replaceTimers(
   const set = Object.entries(timers)
     .filter((entry): entry is [string, number] => entry[1] !== null)
     .map(([key, due]) => ({ key, due_at: new Date(due).toISOString() }));
-  const upsert = `INSERT INTO timers (ticket_id, key, workspace_id, due_at)
-     SELECT $1, t.key, $2, t.due_at FROM jsonb_to_recordset($3::jsonb) AS t(key text, due_at timestamptz)
-     ON CONFLICT (ticket_id, key) DO UPDATE SET due_at = EXCLUDED.due_at
-       WHERE timers.due_at IS DISTINCT FROM EXCLUDED.due_at`;
-  if (options.isNew === true) {
-    if (set.length > 0) await tx.query(upsert, [ticketId, workspaceId, JSON.stringify(set)]);
-    return;
-  }
   // Only the machine's own timers are replaced; rows under other keys (the Tier 0 hand-off) belong to
   // the server and live on until they fire. The DELETE takes keys not in the set, the upsert only keys
-  // in it, so the two parts of the statement never touch the same row.
-  await tx.query(
-    `WITH stopped AS (
-       DELETE FROM timers WHERE ticket_id = $1 AND key = ANY($4::text[]) AND NOT (key = ANY($5::text[]))
-     )
-     ${upsert}`,
-    [ticketId, workspaceId, JSON.stringify(set), Object.keys(timers), set.map((t) => t.key)],
+  // in it, so the two writes of the batch never touch the same row.
+  const stopped = Object.entries(timers)
+    .filter((entry) => entry[1] === null)
+    .map(([key]) => key);
+  if (options.isNew !== true && stopped.length > 0) {
+    await queueWrite(tx, 'DELETE FROM timers WHERE ticket_id = $1 AND key = ANY($2::text[])', [
+      ticketId,
+      stopped,
+    ]);
+  }
+  if (set.length === 0) return;
+  await queueWrite(
+    tx,
+    `INSERT INTO timers (ticket_id, key, workspace_id, due_at)
+     SELECT $1, t.key, $2, t.due_at FROM jsonb_to_recordset($3::jsonb) AS t(key text, due_at timestamptz)
+     ON CONFLICT (ticket_id, key) DO UPDATE SET due_at = EXCLUDED.due_at
+       WHERE timers.due_at IS DISTINCT FROM EXCLUDED.due_at`,
+    [ticketId, workspaceId, JSON.stringify(set)],
   );
 }
 

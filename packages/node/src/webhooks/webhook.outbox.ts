@@ -1,4 +1,4 @@
-import { notifyInTransaction, type SqlExecutor } from '../store';
+import { notifyInTransaction, queueWrite, type SqlExecutor } from '../store';
 import { WebhookError } from './webhook.errors';
 
 /** The outbox topic of webhook events. */
@@ -107,7 +107,8 @@ export async function enqueueWebhookEvents(
   });
   if (payloads.length === 0) return;
   // Row order is the events' order, so outbox ids (and deliveries) keep it.
-  await tx.query(
+  await queueWrite(
+    tx,
     `INSERT INTO outbox (workspace_id, topic, payload)
      SELECT $1, $2, p.value FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS p(value, n) ORDER BY p.n`,
     [workspaceId, WEBHOOK_OUTBOX_TOPIC, JSON.stringify(payloads)],
