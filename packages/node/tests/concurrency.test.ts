@@ -242,4 +242,47 @@ describeStores('concurrent ticket changes over HTTP', ({ db }) => {
     expect(replay.headers.get('idempotency-replayed')).toBe('true');
     expect(await replay.json()).toEqual(first);
   });
+  it('answers 412 and writes nothing when the queued version guard of a change finds no row to update', async () => {
+    const ticket = await openTicket();
+    // The row lock makes a lost race impossible here, so the test makes the ticket's versioned UPDATE
+    // change no row (a trigger that skips it, as a concurrent writer would have): the guard inside the
+    // batched statement must abort the transaction with every write queued beside it.
+    await db().query(`CREATE FUNCTION test_skip_ticket_update() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RETURN NULL; END $$`);
+    await db().query(`CREATE TRIGGER test_skip_ticket_update BEFORE UPDATE ON tickets
+      FOR EACH ROW EXECUTE FUNCTION test_skip_ticket_update()`);
+    const counts = async () =>
+      (
+        await db().query<Record<string, number>>(
+          `SELECT (SELECT count(*)::int FROM ticket_events WHERE ticket_id = $1) AS events,
+                  (SELECT count(*)::int FROM outbox) AS outbox,
+                  (SELECT count(*)::int FROM timers WHERE ticket_id = $1) AS timers,
+                  (SELECT version FROM tickets WHERE id = $1) AS version`,
+          [ticket.id],
+        )
+      ).rows[0];
+    try {
+      const before = await counts();
+      const response = await fetch(`${server.baseUrl}/v1/agent/tickets/${ticket.id}`, {
+        method: 'PATCH',
+        headers: agentHeaders({ 'if-match': `"${ticket.version}"` }),
+        body: JSON.stringify({ priority: 'urgent', status: 'pending' }),
+      });
+      expect(response.status).toBe(412);
+      expect(((await response.json()) as ErrorBody).error.code).toBe('precondition_failed');
+      expect(await counts()).toEqual(before);
+    } finally {
+      await db().query('DROP TRIGGER test_skip_ticket_update ON tickets');
+      await db().query('DROP FUNCTION test_skip_ticket_update()');
+    }
+    // Without the trigger the same change goes through: the 412 came from the guard, not the request.
+    const retry = await fetch(`${server.baseUrl}/v1/agent/tickets/${ticket.id}`, {
+      method: 'PATCH',
+      headers: agentHeaders({ 'if-match': `"${ticket.version}"` }),
+      body: JSON.stringify({ priority: 'urgent', status: 'pending' }),
+    });
+    expect(retry.status).toBe(200);
+    const { events } = await timeline(ticket.id);
+    expect(events.filter((e) => e.type === 'priority.changed')).toHaveLength(1);
+  });
 });

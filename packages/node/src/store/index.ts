@@ -2,7 +2,7 @@ export type { StoreErrorCode, StoreErrorOptions } from './errors';
 export { isStoreError, StoreError, toStoreError } from './errors';
 export type { MigrateOptions } from './migrate';
 export { defaultMigrationsDir, MIGRATIONS_TABLE, migrate } from './migrate';
-export { notifyInTransaction, withNotifyBatch } from './notify-batch';
+export { notifyInTransaction } from './notify-batch';
 export type { PgliteDatabaseOptions } from './pglite';
 export { createPgliteDatabase } from './pglite';
 export type { PostgresDatabaseOptions } from './postgres';

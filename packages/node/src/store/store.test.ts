@@ -10,8 +10,8 @@ import {
   StoreError,
   type StoreErrorHandler,
   toStoreError,
-  withNotifyBatch,
 } from './index';
+import { observeStatements } from './transaction-scope';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -534,47 +534,46 @@ describeStores('store', ({ db, kind, openAnother }) => {
       await inbox.unsubscribe();
     });
 
-    it('sends a batch of notifications in one statement at its end, in order, once each; none when it throws', async () => {
+    it("sends a transaction's notifications in one statement with its queued writes, in order, once each; none on rollback", async () => {
       const [one, two] = [channelName(), channelName()];
       const inboxOne = await collect(db(), one);
       const inboxTwo = await collect(db(), two);
       const statements: string[] = [];
-      await db().transaction(async (tx) => {
-        const counted = {
-          query: ((text: string, params?: unknown[]) => {
-            statements.push(text);
-            return tx.query(text, params);
-          }) as typeof tx.query,
-        };
-        await withNotifyBatch(counted, async () => {
-          await notifyInTransaction(counted, one, 'a');
-          await notifyInTransaction(counted, two, 'x');
-          await notifyInTransaction(counted, one, 'a'); // a repeat: folded
-          // A batch opened inside joins the outer one: nothing is sent when it ends.
-          await withNotifyBatch(counted, () => notifyInTransaction(counted, one, 'b'));
-          expect(statements).toEqual([]);
+      const stop = observeStatements(db(), (text) => statements.push(text));
+      try {
+        await db().transaction(async (tx) => {
+          await notifyInTransaction(tx, one, 'a');
+          await notifyInTransaction(tx, two, 'x');
+          await notifyInTransaction(tx, one, 'a'); // a repeat: folded
+          await notifyInTransaction(tx, one, 'b');
+          expect(statements).toEqual([]); // queued, not sent
+          // The transaction's next statement sends them first, as one.
+          await tx.query('SELECT 1');
+          expect(statements).toEqual([
+            'SELECT pg_notify($1, $2), pg_notify($3, $4), pg_notify($5, $6)',
+            'SELECT 1',
+          ]);
+          // On an executor without queued writes (a wrapper) a notification is its own statement, sent now.
+          const wrapped = { query: tx.query };
+          await notifyInTransaction(wrapped, two, 'y');
+          expect(statements.slice(2)).toEqual(['SELECT pg_notify($1, $2)']);
+          await sleep(20);
+          expect([...inboxOne.payloads, ...inboxTwo.payloads]).toEqual([]); // still held until COMMIT
         });
-        expect(statements).toEqual(['SELECT pg_notify($1, $2), pg_notify($3, $4), pg_notify($5, $6)']);
-        // Outside a batch a notification is its own statement, as before.
-        await notifyInTransaction(counted, two, 'y');
-        expect(statements).toHaveLength(2);
-        await sleep(20);
-        expect([...inboxOne.payloads, ...inboxTwo.payloads]).toEqual([]); // still held until COMMIT
-      });
+      } finally {
+        stop();
+      }
       await inboxOne.waitFor('b');
       await inboxTwo.waitFor('y');
       expect(inboxOne.payloads).toEqual(['a', 'b']);
       expect(inboxTwo.payloads).toEqual(['x', 'y']);
 
-      await db().transaction(async (tx) => {
-        await expect(
-          withNotifyBatch(tx, async () => {
-            await notifyInTransaction(tx, one, 'lost');
-            throw new Error('abort');
-          }),
-        ).rejects.toThrow('abort');
-        // The transaction goes on (the caller caught the error): the failed batch's notification stays unsent.
-      });
+      await expect(
+        db().transaction(async (tx) => {
+          await notifyInTransaction(tx, one, 'lost');
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
       await db().notify(one, 'marker');
       await inboxOne.waitFor('marker');
       expect(inboxOne.payloads).toEqual(['a', 'b', 'marker']);

@@ -39,7 +39,8 @@ export class TransactionScope {
    * Runs the caller's transaction body with an executor that refuses work once the body has settled
    * (a statement sent after COMMIT would run outside the transaction) and sends the writes the body
    * queued ({@link WriteBatch}) before its next statement and before COMMIT. Errors the body throws
-   * (and those of its queued writes) are passed through untouched; every other failure (BEGIN, COMMIT, ROLLBACK) becomes a StoreError.
+   * (and those of its queued writes) are passed through untouched; every other failure (BEGIN,
+   * COMMIT, ROLLBACK) becomes a StoreError.
    */
   async run<T>(
     driverTransaction: (body: (query: TransactionQuery) => Promise<T>) => Promise<T>,
@@ -56,7 +57,7 @@ export class TransactionScope {
             for (const observe of this.observers) observe(text);
             return query(text, params);
           };
-          const batch = new WriteBatch((text, params) => send(text, params));
+          const batch = new WriteBatch(send);
           const tx: SqlExecutor = {
             query: async <R extends SqlRow = SqlRow>(text: string, params?: unknown[]) => {
               if (!state.open) {

@@ -52,7 +52,9 @@ const batches = new WeakMap<SqlExecutor, WriteBatch>();
 export class WriteBatch {
   readonly #send: BatchSend;
   #writes: QueuedWrite[] = [];
-  #selects: QueuedSelect[] = [];
+  // Keyed by expression and parameters: a repeat of a queued select is dropped (a notification sent
+  // twice in one transaction is delivered once anyway).
+  #selects = new Map<string, QueuedSelect>();
   #inflight: Promise<void> = Promise.resolve();
 
   constructor(send: BatchSend) {
@@ -81,8 +83,10 @@ export class WriteBatch {
     this.#writes.push({ text, params, expect, kind });
   }
 
+  /** Queues `SELECT expression`, its value unread; an identical one already queued is not repeated. */
   select(expression: string, params: readonly unknown[]): void {
-    this.#selects.push({ expression, params });
+    const key = `${expression}\u0000${JSON.stringify(params)}`;
+    if (!this.#selects.has(key)) this.#selects.set(key, { expression, params });
   }
 
   /** Sends what is queued (if anything) as one statement; resolves once it ran. */
@@ -94,10 +98,10 @@ export class WriteBatch {
 
   async #sendQueued(): Promise<void> {
     const writes = this.#writes;
-    const selects = this.#selects;
+    const selects = [...this.#selects.values()];
     if (writes.length === 0 && selects.length === 0) return;
     this.#writes = [];
-    this.#selects = [];
+    this.#selects.clear();
     const only = writes[0];
     if (writes.length === 1 && selects.length === 0 && only !== undefined && only.expect === undefined) {
       await this.#send(only.text, [...only.params]);

@@ -24,7 +24,7 @@ import type { Clock } from '../clock';
 import { ApiError } from '../http/api-error';
 import { createId } from '../ids';
 
-import { type SqlDatabase, type SqlExecutor, withNotifyBatch } from '../store';
+import type { SqlDatabase, SqlExecutor } from '../store';
 import {
   insertTicket,
   loadTicketForUpdate,
@@ -169,18 +169,6 @@ export function createTicketService<TExtra extends EventObject = never>(
     number: number,
     extra: { diagnostics?: unknown; sessionId?: string | undefined } = {},
     routingRules?: readonly RoutingRule[],
-  ): Promise<Ticket> {
-    // The writers' notifications (and those of a routing step) go out in one statement at the end.
-    return withNotifyBatch(tx, () => commitBatched(tx, step, previous, number, extra, routingRules));
-  }
-
-  async function commitBatched(
-    tx: SqlExecutor,
-    step: TicketStep,
-    previous: StoredTicket | null,
-    number: number,
-    extra: { diagnostics?: unknown; sessionId?: string | undefined },
-    routingRules: readonly RoutingRule[] | undefined,
   ): Promise<Ticket> {
     const version = previous === null ? 1 : previous.version + 1;
     const ticket = toTicket(step.context, { number, version, now: clock.now() });
