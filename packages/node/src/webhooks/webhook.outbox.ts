@@ -90,8 +90,8 @@ export async function enqueueWebhookEvent(
 /**
  * Queues several webhook events of one change like {@link enqueueWebhookEvent}, in their order, with one
  * INSERT and one notification: a ticket change usually has two or three events, and every statement in
- * the change's transaction is a round trip (BENCHMARKS.md). Every event is validated before anything is
- * written; an empty list writes nothing.
+ * the change's transaction costs CPU on both sides (BENCHMARKS.md). Every event is validated before
+ * anything is written; an empty list writes nothing.
  */
 export async function enqueueWebhookEvents(
   tx: SqlExecutor,
