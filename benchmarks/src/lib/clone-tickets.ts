@@ -1,5 +1,6 @@
 // Bulk tickets for the scale benchmarks: real tickets are opened through the HTTP API as templates,
 // then copied in SQL with new ids, so every row, snapshot and projection is one the server wrote itself.
+import { parallel } from './seed';
 
 /** Runs SQL in the server process (the only way to reach an in-process PGlite). */
 export type RunSql = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
@@ -8,7 +9,8 @@ export type RunSql = <T = Record<string, unknown>>(sql: string, params?: unknown
  * Copies the workspace's tickets `templateIds` into `count` new tickets `<prefix><n>` (n from `from`),
  * round-robin over the templates: the template id is replaced inside data and snapshot, numbers start
  * above `numberBase` (far above what the workspace's sequence hands out during a run), and each copy
- * gets the template's timers. Runs in batches so no single statement holds a huge transaction.
+ * gets the template's timers. Runs in batches (two at a time) so no single statement holds a huge
+ * transaction.
  */
 export async function cloneTickets(
   sql: RunSql,
@@ -25,7 +27,10 @@ export async function cloneTickets(
   const { workspaceId, templateIds, count, prefix, numberBase } = options;
   const from = options.from ?? 0;
   const batch = options.batch ?? 20_000;
-  for (let start = from; start < from + count; start += batch) {
+  // One INSERT is one backend on one core: two batches at a time use both of the machine's cores
+  // (PGlite runs them one after the other).
+  await parallel(Math.ceil(count / batch), 2, async (b) => {
+    const start = from + b * batch;
     const end = Math.min(from + count, start + batch) - 1;
     const params = [workspaceId, templateIds, start, end, prefix, numberBase];
     await sql(
@@ -53,7 +58,7 @@ export async function cloneTickets(
          JOIN timers tm ON tm.ticket_id = tpl.id`,
       params.slice(0, 5),
     );
-  }
+  });
   await sql('ANALYZE tickets');
   await sql('ANALYZE timers');
 }
