@@ -75,14 +75,20 @@ async function addTickets(
   await sql('ANALYZE tickets');
 }
 
-/** Adds articles `from`…`to`-1 as copies of the API-written ones, each mixing two bodies so texts differ. */
+/**
+ * Adds articles `from`…`to`-1 as copies of the API-written ones: the first half of one's paragraphs and
+ * the second half of another's, so texts differ while lengths stay those of the written articles (search
+ * highlights cost by text length, and the steps must differ only in how many articles there are).
+ */
 async function addArticles(sql: RunSql, from: number, to: number): Promise<void> {
   await sql(
-    `WITH src AS (SELECT a.*, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS total FROM articles a WHERE id NOT LIKE 'artg_%'),
+    `WITH src AS (SELECT a.*, string_to_array(a.body, E'\\n\\n') AS paras, row_number() OVER (ORDER BY id) - 1 AS k,
+                         count(*) OVER () AS total FROM articles a WHERE id NOT LIKE 'artg_%'),
           g AS (SELECT n FROM generate_series($1::bigint, $2::bigint) AS n)
      INSERT INTO articles (id, workspace_id, title, body, tags, locale, published, created_at, updated_at, body_nodes)
-     SELECT 'artg_' || g.n, a.workspace_id, a.title || ' (' || g.n || ')', a.body || E'\\n\\n' || b.body, a.tags,
-            a.locale, true, now(), now(), a.body_nodes
+     SELECT 'artg_' || g.n, a.workspace_id, a.title || ' (' || g.n || ')',
+            array_to_string(a.paras[:(cardinality(a.paras) + 1) / 2] || b.paras[(cardinality(b.paras) + 1) / 2 + 1:], E'\\n\\n'),
+            a.tags, a.locale, true, now(), now(), a.body_nodes
        FROM g JOIN src a ON a.k = g.n % a.total JOIN src b ON b.k = (g.n * 7 + 3) % b.total`,
     [from, to - 1],
   );
@@ -258,8 +264,9 @@ own) grows in steps. ${TEMPLATES} tickets are opened through the HTTP API as tem
 them in SQL (new ids replaced inside data and snapshot, ~10 tickets per requester, every 10th ticket
 belonging to one heavy requester, statuses new/open/pending/solved/closed and tiers 1–3 in turn, created
 7 s apart going back in time), then \`ANALYZE\`. Articles grow with the tickets (1 per 100, at least 100):
-100 written through the API, the rest copies whose body joins two of them, so their texts differ (a copy
-keeps its template's parsed-node column, which search does not read). Latency is measured one request
+100 written through the API, the rest copies whose body is the first half of one's paragraphs and the
+second half of another's, so texts differ while lengths stay those of the written ones (a copy keeps its
+template's parsed-node column, which search does not read). Latency is measured one request
 at a time over HTTP on a warm server (20 unreported requests first, then ${ctx.quick ? 40 : 150} per route), as p50 / p99 ms.
 Deep pages are page ${DEEP_PAGES + 1} (page 6 in quick mode), requested with the cursor a client gets after walking the pages before it. Judged: keyset lists and queue
 pages flat if the largest step's p50 is within 2× of the smallest's; the id lookup and full-text search at

@@ -307,6 +307,34 @@ describeStores('HTTP API over a real socket', ({ db }) => {
       const list = await lee.listArticles({ query: {} });
       expect(list.items.find((a) => a.id === article.id)?.helpfulCount).toBe(1);
     });
+
+    it('matches English articles by stem and other locales word for word, in one query', async () => {
+      const lee = await server.agentClient('agent-l1');
+      const english = await lee.createArticle({
+        body: { title: 'Exporting invoices', body: 'Download every invoice as CSV.', published: true },
+      });
+      const german = await lee.createArticle({
+        body: {
+          title: 'Export der Rechnungen',
+          body: 'Alle Rechnungen und Abos als CSV.',
+          locale: 'de',
+          published: true,
+        },
+      });
+      const ada = server.userClient('u-ada');
+      const ids = async (q: string) =>
+        (await ada.searchArticles({ query: { q } })).items.map((h) => h.id).sort();
+      // Both parses give 'export': one query, both locales.
+      expect(await ids('export')).toEqual([english.id, german.id].sort());
+      // English stems 'invoices' to 'invoic'; the German article has no such word.
+      expect(await ids('invoices')).toEqual([english.id]);
+      // Word for word in German; 'exporting' stems to 'export', a word of both articles.
+      expect(await ids('Rechnungen')).toEqual([german.id]);
+      // English would stem 'Abos' to 'abo'; only the word-for-word parse finds the German article.
+      expect(await ids('Abos')).toEqual([german.id]);
+      expect(await ids('exporting')).toEqual([english.id, german.id].sort());
+      expect(await ids('CSV invoices')).toEqual([english.id]);
+    });
   });
 
   describe('Tier 0 assistant', () => {

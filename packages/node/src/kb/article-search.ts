@@ -45,7 +45,10 @@ export function queryWords(text: string): string[] {
 /**
  * Full-text search of a workspace's published articles, ranked, with highlight runs. English
  * articles are stemmed and others matched word for word (see the generated `search` column); the query
- * is parsed both ways so either kind can match. Never fails on user input.
+ * is parsed both ways so either kind can match, and once when both ways give the same query: the planner
+ * estimates `'password' | 'password'` to match twice the rows `'password'` does, and at 10 000 articles
+ * that doubled estimate made it scan every article instead of the index (9.1 ms instead of 4.3 ms,
+ * BENCHMARKS.md). Never fails on user input.
  */
 export async function searchPublishedArticles(
   exec: SqlExecutor,
@@ -76,7 +79,8 @@ export async function searchPublishedArticles(
                         a.title || ' — ' || a.body, q,
                         'StartSel=${START}, StopSel=${STOP}, MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=${FRAGMENTS}') AS headline
        FROM articles a,
-            (SELECT ${parser}('english', $2) || ${parser}('simple', $2) AS q) query
+            (SELECT CASE WHEN english = simple THEN english ELSE english || simple END AS q
+               FROM (SELECT ${parser}('english', $2) AS english, ${parser}('simple', $2) AS simple) parsed) query
       WHERE a.workspace_id = $1 AND a.published AND a.search @@ q
         AND ($3::text IS NULL OR a.locale = $3 OR a.locale LIKE $3 || '-%')
       ORDER BY rank DESC, a.id
