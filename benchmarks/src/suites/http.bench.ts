@@ -7,7 +7,7 @@ import { createOwnDatabase, DATABASE_URL, type OwnDatabase } from '../lib/databa
 import { type LoadRequest, type LoadResult, runLoad } from '../lib/load';
 import { type BenchServer, machineBusySeconds, processCpuSeconds, startServer } from '../lib/processes';
 import { api, seedArticles, seedTickets, ticketText } from '../lib/seed';
-import { createRandom, median } from '../lib/stats';
+import { createRandom, fmt, median } from '../lib/stats';
 import { AGENT, benchServerOptions, benchWorkspace, userTokens, WORKSPACE } from '../lib/workspace';
 
 export type Engine = 'pglite' | 'postgres';
@@ -209,7 +209,7 @@ export async function httpBench(
         const result = await measure(scenario, durationS);
         perScenario[scenario].push(result);
         log(
-          `  ${engine} round ${round} ${scenario}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms${result.failed > 0 ? `, FAILED ${result.failed} ${JSON.stringify(result.statuses)}` : ''}`,
+          `  ${engine} round ${round} ${scenario}: ${result.rps.toFixed(0)} req/s, p50 ${fmt(result.p50Ms, 1)} ms, p99 ${fmt(result.p99Ms, 1)} ms${result.failed > 0 ? `, FAILED ${result.failed} ${JSON.stringify(result.statuses)}` : ''}`,
         );
       }
     }

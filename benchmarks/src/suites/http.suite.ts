@@ -60,7 +60,7 @@ ${profiles}`;
 export async function httpSuite(ctx: SuiteContext): Promise<SuiteReport> {
   const options = ctx.quick
     ? { rounds: 1, durationS: 2, connections: 50, users: 40, ticketsPerUser: 3, articles: 100 }
-    : { rounds: 3, durationS: 4, connections: 50, users: 200, ticketsPerUser: 5, articles: 1_000 };
+    : { rounds: 3, durationS: 3, connections: 50, users: 200, ticketsPerUser: 5, articles: 1_000 };
   const engines: Engine[] = DATABASE_URL === undefined ? ['pglite'] : ['postgres', 'pglite'];
   const results: HttpBenchResult[] = [];
   for (const engine of engines) results.push(await httpBench({ engine, ...options }, ctx.log));
