@@ -6,11 +6,27 @@ import { parallel } from './seed';
 export type RunSql = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
 
 /**
+ * Calls `fn(start, end)` for consecutive ranges of at most `size` numbers covering `from`…`to`-1 (`end`
+ * inclusive), two at a time: one INSERT is one backend on one core, so two use both of the machine's
+ * cores (PGlite runs them one after the other). Batches keep any one statement's transaction small.
+ */
+export async function inBatches(
+  from: number,
+  to: number,
+  size: number,
+  fn: (start: number, end: number) => Promise<void>,
+): Promise<void> {
+  await parallel(Math.ceil((to - from) / size), 2, async (b) => {
+    const start = from + b * size;
+    await fn(start, Math.min(to, start + size) - 1);
+  });
+}
+
+/**
  * Copies the workspace's tickets `templateIds` into `count` new tickets `<prefix><n>` (n from `from`),
  * round-robin over the templates: the template id is replaced inside data and snapshot, numbers start
  * above `numberBase` (far above what the workspace's sequence hands out during a run), and each copy
- * gets the template's timers. Runs in batches (two at a time) so no single statement holds a huge
- * transaction.
+ * gets the template's timers, in batches ({@link inBatches}).
  */
 export async function cloneTickets(
   sql: RunSql,
@@ -26,12 +42,7 @@ export async function cloneTickets(
 ): Promise<void> {
   const { workspaceId, templateIds, count, prefix, numberBase } = options;
   const from = options.from ?? 0;
-  const batch = options.batch ?? 20_000;
-  // One INSERT is one backend on one core: two batches at a time use both of the machine's cores
-  // (PGlite runs them one after the other).
-  await parallel(Math.ceil(count / batch), 2, async (b) => {
-    const start = from + b * batch;
-    const end = Math.min(from + count, start + batch) - 1;
+  await inBatches(from, from + count, options.batch ?? 20_000, async (start, end) => {
     const params = [workspaceId, templateIds, start, end, prefix, numberBase];
     await sql(
       `WITH tpl AS (

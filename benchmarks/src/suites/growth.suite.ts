@@ -3,7 +3,7 @@
 // lookups grow at most logarithmically.
 import { randomBytes } from 'node:crypto';
 import { signIdentityToken } from '@tierdesk/node';
-import type { RunSql } from '../lib/clone-tickets';
+import { inBatches, type RunSql } from '../lib/clone-tickets';
 import { createOwnDatabase, DATABASE_URL, type OwnDatabase } from '../lib/databases';
 import { type LoadRequest, sequentialLatency } from '../lib/load';
 import { type BenchServer, startServer } from '../lib/processes';
@@ -43,11 +43,7 @@ async function addTickets(
   from: number,
   to: number,
 ): Promise<void> {
-  // One INSERT is one backend on one core: two batches at a time use both of the machine's cores.
-  const batch = 50_000;
-  await parallel(Math.ceil((to - from) / batch), 2, async (b) => {
-    const start = from + b * batch;
-    const end = Math.min(to, start + batch) - 1;
+  await inBatches(from, to, 50_000, async (start, end) => {
     // ~10 tickets per requester at every size; every 10th ticket belongs to the heavy requester (an
     // integration account, say), whose list is deep enough to page through at every size.
     await sql(
